@@ -1,0 +1,328 @@
+//! The command line: argument definitions and one function per command. Each command is a thin
+//! caller of the library (pipeline, store, report, eval); what it adds is argument handling,
+//! progress on a terminal, output formats and exit codes (0 ok, 1 failure, 2 bad usage).
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::pipeline::{self, Options};
+use crate::report::{self, Report};
+use crate::source::Limits;
+use crate::store::Store;
+
+const ABOUT: &str = "Turns a pile or a stream of news pages into stories: which articles are copies of which, \
+which sources are independent, what they agree on and where they contradict each other.";
+
+const STAGES_NOTE: &str = "In this version a family groups exact copies of one main text (the first to arrive is \
+the original) and each family is its own story; quotes, conflicts and summaries are empty lists. \
+Near-duplicate, spun and rewritten copies, story clustering and coverage come in later versions.";
+
+#[derive(Parser, Debug)]
+#[command(name = "storyline", version, about = ABOUT, long_about = format!("{ABOUT}\n\n{STAGES_NOTE}"))]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ReportFormat {
+    Json,
+    Text,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ShowFormat {
+    Text,
+    Json,
+    Html,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Task {
+    Stories,
+    Copies,
+    Text,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ReadArgs {
+    /// Files (.html, .htm, .html.gz, .txt, .jsonl, optionally .gz), folders (read recursively,
+    /// in name order) or `-` for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Bytes read of one page at most; longer pages are cut (and say so in their `notes`).
+    #[arg(long, default_value_t = 8 * 1024 * 1024, value_name = "BYTES")]
+    pub max_page_bytes: usize,
+    /// Threads for extraction (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+impl ReadArgs {
+    fn options(&self) -> Options {
+        let mut o = Options { limits: Limits { max_page_bytes: self.max_page_bytes.max(1024) }, ..Options::default() };
+        if let Some(t) = self.threads {
+            o.threads = t.max(1);
+        }
+        o
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DbArg {
+    /// The store [default: $STORYLINE_DB, else ./storyline.db]
+    #[arg(long, env = "STORYLINE_DB", default_value = "storyline.db", hide_default_value = true, value_name = "FILE")]
+    pub db: PathBuf,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Reads pages and prints the report, in memory (no store).
+    #[command(
+        long_about = format!("Reads pages and prints the coverage report (contract v1, see DESIGN.md), in memory: nothing is stored.\n\n{STAGES_NOTE}"),
+        after_help = "Example:\n  storyline analyze examples/ --format text\n  storyline analyze pages/ --out report.json\n\nBad pages are skipped and listed under `errors`; the exit code is 1 only when nothing could be read."
+    )]
+    Analyze {
+        #[command(flatten)]
+        read: ReadArgs,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+        format: ReportFormat,
+        /// Write the report here instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Adds pages to the store; pages already stored add nothing.
+    #[command(after_help = "Example:\n  storyline ingest examples/ --db news.db\n  cat feed.jsonl | storyline ingest - \n\nShows progress on a terminal; ends with one summary line.")]
+    Ingest {
+        #[command(flatten)]
+        read: ReadArgs,
+        #[command(flatten)]
+        db: DbArg,
+        /// `json` prints the summary as JSON, errors included.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
+    /// Lists the stories in the store, newest first.
+    #[command(after_help = "Example:\n  storyline stories --db news.db\n  storyline stories --format json | jq '.[0].id'")]
+    Stories {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+        /// How many stories at most.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Shows one story (any unique prefix of its id).
+    #[command(after_help = "Example:\n  storyline show 3fa4 --db news.db\n  storyline show 3fa4c2d1e0b79a55 --format html > story.html")]
+    Show {
+        story: String,
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+        format: ShowFormat,
+    },
+    /// Shows one article as extracted (any unique prefix of its id), with what was cut.
+    #[command(after_help = "Example:\n  storyline article 9c1e --db news.db\n  storyline article 9c1e --format json")]
+    Article {
+        article: String,
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
+    /// Scores a report against gold labels (as ../shared/eval/score.py does).
+    #[command(after_help = "Example:\n  storyline analyze data/ecbplus/articles.jsonl --out r.json\n  storyline eval --gold data/ecbplus/gold.jsonl r.json --task stories\n  storyline eval --task text --gold aeb/gold.jsonl aeb.json --check 'shingle4.F1_of_means>=0.955'\n\nFor `text`, the report may also be JSON lines with `id` and `text`.")]
+    Eval {
+        /// Gold labels: JSON lines for stories and text, a JSON object for copies.
+        #[arg(long, value_name = "GOLD")]
+        gold: PathBuf,
+        #[arg(value_name = "REPORT")]
+        report: PathBuf,
+        #[arg(long, value_enum, default_value_t = Task::Stories)]
+        task: Task,
+        /// Fail (exit 1) unless a metric meets a bound, e.g. `words.mean_F1>=0.93`; repeatable.
+        #[arg(long, value_name = "METRIC>=VALUE")]
+        check: Vec<String>,
+    },
+}
+
+/// A progress bar on a terminal, nothing when stderr is piped.
+fn progress_bar(what: &str) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    let style = indicatif::ProgressStyle::with_template(&format!("{{spinner}} {what} {{pos}}/{{len}} pages [{{elapsed}}] {{msg}}"))
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
+}
+
+fn write_out(out: Option<&PathBuf>, content: &str) -> Result<()> {
+    match out {
+        Some(path) => std::fs::write(path, content).with_context(|| format!("cannot write {}", path.display())),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(content.as_bytes()).context("cannot write to standard output")?;
+            stdout.flush().ok();
+            Ok(())
+        }
+    }
+}
+
+/// Runs a command; `Ok(false)` means it ran but failed its purpose (exit 1).
+pub fn run(cli: Cli) -> Result<bool> {
+    match cli.command {
+        Command::Analyze { read, format, out } => analyze(&read, format, out.as_ref()),
+        Command::Ingest { read, db, format } => ingest(&read, &db.db, format),
+        Command::Stories { db, format, limit } => stories(&db.db, format, limit),
+        Command::Show { story, db, format } => show(&story, &db.db, format),
+        Command::Article { article: id, db, format } => article(&id, &db.db, format),
+        Command::Eval { gold, report, task, check } => eval(&gold, &report, task, &check),
+    }
+}
+
+fn analyze(read: &ReadArgs, format: ReportFormat, out: Option<&PathBuf>) -> Result<bool> {
+    let bar = progress_bar("extracting");
+    let progress = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let report = pipeline::analyze(&read.paths, read.options(), &progress);
+    bar.finish_and_clear();
+    for e in &report.errors {
+        eprintln!("storyline: skipped {e}");
+    }
+    let rendered = match format {
+        ReportFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
+        ReportFormat::Text => report::text::report(&report),
+    };
+    write_out(out, &rendered)?;
+    if report.articles.is_empty() {
+        eprintln!("storyline: no article could be read from the given paths");
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+fn open_store(db: &std::path::Path) -> Result<Store> {
+    Store::open(db).with_context(|| format!("cannot open the store {} (set --db or STORYLINE_DB)", db.display()))
+}
+
+fn open_existing_store(db: &std::path::Path) -> Result<Store> {
+    if !db.exists() {
+        bail!("no store at {} (run `storyline ingest PATH --db {}` first, or set --db / STORYLINE_DB)", db.display(), db.display());
+    }
+    open_store(db)
+}
+
+fn ingest(read: &ReadArgs, db: &std::path::Path, format: ReportFormat) -> Result<bool> {
+    let mut store = open_store(db)?;
+    let bar = progress_bar("ingesting");
+    let progress = |s: &pipeline::IngestSummary| {
+        bar.set_length(s.pages_read as u64);
+        bar.set_position(s.pages_read as u64);
+        bar.set_message(format!("{} added, {} errors", s.articles_added, s.errors.len()));
+    };
+    let summary = pipeline::ingest(&mut store, &read.paths, read.options(), &progress)?;
+    bar.finish_and_clear();
+    for e in &summary.errors {
+        eprintln!("storyline: skipped {e}");
+    }
+    match format {
+        ReportFormat::Json => write_out(None, &(serde_json::to_string_pretty(&summary)? + "\n"))?,
+        ReportFormat::Text => {
+            let (articles, families, stories) = store.counts()?;
+            write_out(
+                None,
+                &format!(
+                    "{} pages read, {} articles added ({} exact copies), {} duplicates, {} errors; the store {} now holds {} articles in {} families and {} stories\n",
+                    summary.pages_read,
+                    summary.articles_added,
+                    summary.exact_copies,
+                    summary.duplicates,
+                    summary.errors.len(),
+                    db.display(),
+                    articles,
+                    families,
+                    stories
+                ),
+            )?
+        }
+    }
+    Ok(summary.pages_read > 0 || summary.errors.is_empty())
+}
+
+fn stories(db: &std::path::Path, format: ListFormat, limit: usize) -> Result<bool> {
+    let store = open_existing_store(db)?;
+    let rows = store.stories(limit)?;
+    let out = match format {
+        ListFormat::Json => serde_json::to_string_pretty(&rows)? + "\n",
+        ListFormat::Table => {
+            let mut s = format!("{:<16}  {:>8}  {:>7}  {:<10}  {}\n", "STORY", "ARTICLES", "SOURCES", "LATEST", "TITLE");
+            for r in &rows {
+                let latest = r.last_published.as_deref().map(crate::extract::date::day_of).unwrap_or("-");
+                let title: String = r.title.as_deref().unwrap_or("-").chars().take(80).collect();
+                s.push_str(&format!("{:<16}  {:>8}  {:>7}  {:<10}  {}\n", r.id, r.articles, r.independent_sources, latest, title));
+            }
+            s
+        }
+    };
+    write_out(None, &out)?;
+    Ok(true)
+}
+
+fn show(id: &str, db: &std::path::Path, format: ShowFormat) -> Result<bool> {
+    let store = open_existing_store(db)?;
+    let report: Report = store.story_report(id)?;
+    let story = &report.stories[0];
+    let out = match format {
+        ShowFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
+        ShowFormat::Text => report::text::story(&report, story),
+        ShowFormat::Html => report::html::story(&report, story),
+    };
+    write_out(None, &out)?;
+    Ok(true)
+}
+
+fn article(id: &str, db: &std::path::Path, format: ReportFormat) -> Result<bool> {
+    let store = open_existing_store(db)?;
+    let a = store.article(id)?;
+    let out = match format {
+        ReportFormat::Json => serde_json::to_string_pretty(&a)? + "\n",
+        ReportFormat::Text => report::text::article(&a),
+    };
+    write_out(None, &out)?;
+    Ok(true)
+}
+
+fn eval(gold: &std::path::Path, report: &std::path::Path, task: Task, checks: &[String]) -> Result<bool> {
+    let scores = match task {
+        Task::Stories => crate::eval::score_stories(report, gold)?,
+        Task::Copies => crate::eval::score_copies(report, gold)?,
+        Task::Text => crate::eval::score_text(report, gold)?,
+    };
+    write_out(None, &(serde_json::to_string_pretty(&scores)? + "\n"))?;
+    let mut ok = true;
+    for spec in checks {
+        match crate::eval::check(&scores, spec) {
+            Ok((true, got)) => eprintln!("check passed: {spec} (got {got})"),
+            Ok((false, got)) => {
+                eprintln!("check FAILED: {spec} (got {got})");
+                ok = false;
+            }
+            Err(e) => return Err(crate::UsageError(e).into()),
+        }
+    }
+    Ok(ok)
+}

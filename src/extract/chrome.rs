@@ -1,0 +1,175 @@
+//! Page chrome: the lines a site prints around every article. Each detector is one named rule
+//! with the reason it gives in an article's `removed` list, so a reader can find and change one
+//! behaviour in one place.
+//!
+//! Three kinds of rule:
+//! - a [`Kind::Line`] rule drops the matching line only ("Skip to content", "Advertisement",
+//!   "Share on Facebook", "© 2024 The Herald");
+//! - a [`Kind::EndsArticle`] rule marks where the page around the article resumes for good
+//!   (a comment section's prompt, a footer's "About us"): once the article has begun, nothing after
+//!   it is article text;
+//! - a [`Kind::StartsList`] rule heads a teaser list ("Related Articles", "More from ..."): the
+//!   short teaser lines after it go, and the article may resume after the list.
+
+use regex::RegexSet;
+#[cfg(test)]
+use regex::Regex;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Line,
+    EndsArticle,
+    StartsList,
+}
+
+struct Rule {
+    reason: &'static str,
+    kind: Kind,
+    pattern: &'static str,
+}
+
+/// Patterns are matched against the whole trimmed line, case-insensitively. Headings that start
+/// lists or end the article must be short (they are anchored), so that a sentence that merely
+/// mentions "comments" is never cut.
+const RULES: &[Rule] = &[
+    Rule { reason: "skip link", kind: Kind::Line, pattern: r"^(skip|jump) to (the )?(main )?(content|navigation|menu|article|search|footer)\b.*$" },
+    Rule { reason: "navigation", kind: Kind::Line, pattern: r"^(menu|main menu|open menu|close menu|close|search|search\.\.\.|home|homepage|sections|navigation|toggle navigation|more|next|previous|prev|back|back to top|top|go to top|scroll to top|log ?in|log ?out|sign ?in|sign ?up|register|my account|account|profile|settings|subscribe|subscribe now|donate|e-?paper|newsletters?|podcasts?|video|videos|photos|live|live tv|watch live|listen|listen live|weather|traffic|search for:?|search query|submit|go|ok|cancel|x|×|☰|≡|⌕|🔍)$" },
+    Rule { reason: "breadcrumb", kind: Kind::Line, pattern: r"^[^.!?]{1,80}(\s(›|»|>|→)\s[^.!?]{1,40}){1,6}$" },
+    Rule { reason: "advertisement", kind: Kind::Line, pattern: r"^(advertisement|advertisements|advertising|sponsored|sponsored content|paid content|promoted|promoted content|ad|ads|story continues below( advertisement)?|article continues below( advertisement)?|continue reading below|scroll to continue( with content)?|content continues below|partner content|remove ads|ad feedback)$" },
+    Rule { reason: "share buttons", kind: Kind::Line, pattern: r"^(share|share this|share this (article|story|page|post)|share on \w+|share via \w+|share:|shares|tweet|email|e-mail|print|copy link|link copied|copy url|save|save (article|story|for later)|bookmark|gift (this )?article|comment|(facebook|twitter|x|whatsapp|linkedin|pinterest|reddit|telegram|email|e-mail|messenger|flipboard|print|copy link|sms)((\s*[|,·•/]\s*|\s+)(facebook|twitter|x|whatsapp|linkedin|pinterest|reddit|telegram|email|e-mail|messenger|flipboard|print|copy link|sms))+)$" },
+    Rule { reason: "follow prompt", kind: Kind::Line, pattern: r"^(follow|like|find) us on\b.{0,80}$" },
+    Rule { reason: "subscription prompt", kind: Kind::Line, pattern: r"^(sign up|subscribe|register|get|join)\b.{0,60}\b(newsletter|newsletters|updates|inbox|alerts|briefing|digest|free|subscription|our mailing list)\b.{0,60}$" },
+    Rule { reason: "subscription prompt", kind: Kind::Line, pattern: r"^(already (a|have an?) (subscriber|account).{0,40}|not a subscriber.{0,40}|you have \d+ (free )?articles? (left|remaining)|this (article|content) is (for|available to) (subscribers|members) only|support (our|independent|local) journalism|become a (member|subscriber|supporter)|unlock (this|unlimited|full).{0,40}|to continue reading.{0,80}|create (a )?free account.{0,60}|log in to (continue|read).{0,60})\W*$" },
+    Rule { reason: "cookie notice", kind: Kind::Line, pattern: r"^.{0,120}\b(we use cookies|this (site|website) uses cookies|accept (all )?cookies|cookie (policy|settings|preferences)|manage (cookie|consent|privacy) (settings|preferences))\b.{0,200}$" },
+    Rule { reason: "footer", kind: Kind::EndsArticle, pattern: r"^(about (us|the (site|company|paper|publisher))|contact us|our (company|network|sites|brands|newsletters)|(company|more from|other) sites|connect with us|stay connected|quick links|useful links|site (index|map)|corporate|follow us|get our apps?|download (our|the) app|newsletter sign-?up|sign up for our newsletter)\W*$" },
+    Rule { reason: "legal links", kind: Kind::Line, pattern: r"^((privacy|cookie) policy|terms (of|and) (use|service|conditions)|terms & conditions|accessibility|sitemap|site map|contact|contact us|about|about us|careers|jobs|advertise( with us)?|corrections|ethics policy|help|faq|rss|rss feeds?)((\s*[|,·•/]\s*|\s{2,})((privacy|cookie) policy|terms (of|and) (use|service|conditions)|terms & conditions|accessibility|sitemap|site map|contact|contact us|about|about us|careers|jobs|advertise( with us)?|corrections|ethics policy|help|faq|rss|do not sell my (personal )?info(rmation)?))*$" },
+    Rule { reason: "copyright", kind: Kind::Line, pattern: r"^.{0,80}(©|\(c\)\s*\d{4}|copyright\s+(©\s*)?\d{4}|all rights reserved).{0,160}$" },
+    Rule { reason: "reading time", kind: Kind::Line, pattern: r"^(\d+|one|two|three|four|five)[ -]min(ute)?s?( read| to read|\. read)?$" },
+    Rule { reason: "audio player", kind: Kind::Line, pattern: r"^(listen to (this|the) (article|story)|audio( version)?|play (audio|video)|\d{1,2}:\d{2}( / \d{1,2}:\d{2})?|now playing|font size|text size|a\+? a-|aa)\W*$" },
+    Rule { reason: "image credit", kind: Kind::Line, pattern: r"^(\(?(photo|photograph|image|picture|pictures|illustration|file photo|video|graphic)s?\s*(:|by|credit|courtesy|/)\s.{0,120}|\(?(credit|courtesy)\s*:.{0,120}|.{0,120}\((getty images|reuters|ap photo|afp|shutterstock|file)[^)]{0,60}\))$" },
+    Rule { reason: "tags", kind: Kind::Line, pattern: r"^(tags?|topics?|filed under|categories|category|keywords|related topics|more on)\s*:.{0,200}$" },
+    Rule { reason: "inline teaser", kind: Kind::Line, pattern: r"^(related|read more|read also|also read|see also|more|watch|recommended|must read|don't miss|related coverage|related story|related article|read next|click here)\s*[:>»|-]\s*.{3,200}$" },
+    Rule { reason: "click prompt", kind: Kind::Line, pattern: r"^(click here|tap here|read (the )?full (story|article)|continue reading|read more|show more|load more|see more|view more|view all|see all|more stories|more news|next article|previous article|next story|previous story)\b.{0,60}$" },
+    Rule { reason: "url", kind: Kind::Line, pattern: r"^(https?://|www\.)\S+$" },
+    Rule { reason: "comments", kind: Kind::EndsArticle, pattern: r"^(\d+\s+)?(comments?|responses?|replies|reader comments|comment(s)? \(\d+\)|discussion|conversation|join the (conversation|discussion|debate)|leave a (comment|reply|response)|post a comment|add (a|your) comment|write a comment|show comments|view comments|view \d+ comments|load comments|see comments|comments are closed\.?|be the first to comment\.?|have your say\.?|what do you think\??|you must be (logged|signed) in to post a comment\.?|log in to comment\.?|sign in to comment\.?|commenting (has been|is) (disabled|closed)\.?|\d+ (comments?|responses?|replies)|comment policy|community guidelines|join the discussion:?|reply|cancel reply)\W*$" },
+    Rule { reason: "related articles", kind: Kind::StartsList, pattern: r"^((related|similar|recommended|suggested|popular|trending|latest|more|other|top|featured|recent|previous|next|further)\s+(articles?|stories|posts|news|reads?|content|coverage|reading|links|videos|topics|headlines|from (us|this (site|author|section)|.{1,40}))|related|you (may|might) (also )?(like|enjoy|be interested in)|recommended( for you)?|read (more|also|next)|also read|see also|more (from|on|in|about) .{1,40}|most (read|popular|viewed|shared|commented|emailed)|trending( now| today)?|editor'?s'? (picks?|choice)|don'?t miss|in (other|case you missed) .{0,20}|top stories|what to read next|up next|more headlines|latest|around the web|from (the|our) (web|partners)|sponsored stories|promoted stories|paid content|elsewhere on .{1,40})\W*$" },
+];
+
+static SET: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new(RULES.iter().map(|r| format!("(?i){}", r.pattern))).expect("chrome rules compile")
+});
+
+/// The first rule a line matches, if any: its reason and kind.
+pub fn classify(line: &str) -> Option<(&'static str, Kind)> {
+    let t = line.trim();
+    if t.is_empty() || t.len() > 400 {
+        return None;
+    }
+    let m = SET.matches(t);
+    m.iter().next().map(|i| (RULES[i].reason, RULES[i].kind))
+}
+
+/// A row of language names ("English Español Français Deutsch"): a site's language switcher.
+pub fn is_language_row(line: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "english", "español", "espanol", "français", "francais", "deutsch", "italiano", "português",
+        "portugues", "nederlands", "русский", "українська", "polski", "türkçe", "العربية", "عربي",
+        "中文", "简体中文", "繁體中文", "日本語", "한국어", "हिन्दी", "فارسی", "svenska", "dansk",
+        "norsk", "suomi", "ελληνικά", "čeština", "magyar", "română", "bahasa", "indonesia",
+        "tiếng", "việt", "ไทย", "עברית", "kiswahili", "hausa", "afaan", "oromoo", "አማርኛ",
+        "português", "brasil", "srpski", "hrvatski", "slovenčina", "български", "беларуская",
+        "қазақша", "o'zbek", "azərbaycanca", "ქართული", "հայերեն", "اردو", "বাংলা", "தமிழ்",
+        "español", "catalá", "català", "euskara", "galego", "gaeilge", "cymraeg", "filipino",
+        "af-soomaali", "kinyarwanda", "pashto", "پښتو", "dari", "ukrainian", "russian", "french",
+        "german", "spanish", "arabic", "chinese", "japanese", "korean", "portuguese", "italian",
+    ];
+    let tokens: Vec<String> = line
+        .split(|c: char| c.is_whitespace() || matches!(c, '|' | '·' | '•' | ',' | '/'))
+        .filter(|t| !t.is_empty())
+        .map(|t| t.to_lowercase())
+        .collect();
+    if tokens.len() < 3 {
+        return false;
+    }
+    let hits = tokens.iter().filter(|t| NAMES.contains(&t.as_str())).count();
+    hits >= 3 && hits * 10 >= tokens.len() * 6
+}
+
+/// Whether a compiled pattern matches; used by tests to check each rule on its own.
+#[cfg(test)]
+fn rule_regex(reason: &str) -> Vec<Regex> {
+    RULES
+        .iter()
+        .filter(|r| r.reason == reason)
+        .map(|r| Regex::new(&format!("(?i){}", r.pattern)).unwrap())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reason(line: &str) -> Option<&'static str> {
+        classify(line).map(|(r, _)| r)
+    }
+
+    #[test]
+    fn every_rule_compiles_and_matches_its_own_examples() {
+        let cases = [
+            ("Skip to main content", "skip link"),
+            ("Menu", "navigation"),
+            ("Home › World › Europe", "breadcrumb"),
+            ("ADVERTISEMENT", "advertisement"),
+            ("Story continues below advertisement", "advertisement"),
+            ("Facebook Twitter WhatsApp Email", "share buttons"),
+            ("Share this article", "share buttons"),
+            ("Follow us on Twitter and Instagram", "follow prompt"),
+            ("Sign up for our free morning newsletter", "subscription prompt"),
+            ("Already a subscriber? Log in", "subscription prompt"),
+            ("We use cookies to improve your experience. Accept all cookies", "cookie notice"),
+            ("Privacy Policy | Terms of Use | Contact Us", "legal links"),
+            ("© 2024 The Lisbon Herald. All rights reserved.", "copyright"),
+            ("4 min read", "reading time"),
+            ("Listen to this article", "audio player"),
+            ("Photo: Ana Ruiz / Herald", "image credit"),
+            ("Tags: fire, harbour, Valemont", "tags"),
+            ("READ MORE: Harbour fire leaves dozens homeless", "inline teaser"),
+            ("Click here to read the full story", "click prompt"),
+            ("https://herald.test/fire", "url"),
+            ("23 Comments", "comments"),
+            ("Leave a Reply", "comments"),
+            ("About Us", "footer"),
+            ("Related Articles", "related articles"),
+            ("Similar Articles", "related articles"),
+            ("More from The Herald", "related articles"),
+            ("You may also like", "related articles"),
+        ];
+        for (line, want) in cases {
+            assert_eq!(reason(line), Some(want), "{line}");
+            assert!(rule_regex(want).iter().any(|r| r.is_match(line)));
+        }
+    }
+
+    #[test]
+    fn article_sentences_are_not_chrome() {
+        for line in [
+            "The council said comments from residents would be read before the vote.",
+            "Related measures were announced by the ministry on Tuesday.",
+            "More than 200 people were evacuated from the harbour district.",
+            "Home owners near the river were told to leave.",
+            "\"Share the roads,\" the mayor said, \"and be patient.\"",
+            "About 40 firefighters fought the blaze overnight.",
+            "Photographs of the damage spread quickly online, the agency said.",
+        ] {
+            assert_eq!(reason(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn language_rows() {
+        assert!(is_language_row("English Español Français Deutsch Italiano"));
+        assert!(is_language_row("English | العربية | 中文 | Русский"));
+        assert!(!is_language_row("She speaks English and Spanish fluently at home."));
+    }
+}

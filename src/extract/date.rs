@@ -1,0 +1,148 @@
+//! Publication dates: parsing the many shapes pages write them in into one form, `YYYY-MM-DD`
+//! or, when a time with a zone is known, RFC 3339 in that zone.
+//!
+//! Two callers: structured values (JSON-LD `datePublished`, `article:published_time`, a JSON
+//! lines `published` field), which should be a date and are parsed strictly; and lines of flat
+//! text ("Published 9:40 AM EST, March 3, 2024"), searched for a date written out with a month
+//! name or in ISO form. Numeric dates such as 03/04/2024 are ambiguous between day-first and
+//! month-first and are never guessed: no date is better than a wrong one.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Parses a structured date value; `None` unless it is unambiguous.
+pub fn parse_date(value: &str) -> Option<String> {
+    parse_strict(value).or_else(|| find_date(value.trim()))
+}
+
+/// Machine-written forms only (ISO 8601, RFC 3339, RFC 2822).
+fn parse_strict(value: &str) -> Option<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return None;
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(v) {
+        return Some(dt.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).filter(|_| sane_year(dt.date_naive()));
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S %z"] {
+        if let Ok(dt) = DateTime::parse_from_str(v, fmt) {
+            return Some(dt.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).filter(|_| sane_year(dt.date_naive()));
+        }
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc2822(v) {
+        return Some(dt.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).filter(|_| sane_year(dt.date_naive()));
+    }
+    // A date with a time but no zone: the day is known, the instant is not.
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M"] {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(v, fmt) {
+            return day(dt.date());
+        }
+    }
+    for fmt in ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"] {
+        if let Ok(d) = NaiveDate::parse_from_str(v, fmt) {
+            return day(d);
+        }
+    }
+    None
+}
+
+fn sane_year(d: NaiveDate) -> bool {
+    use chrono::Datelike;
+    (1900..=2100).contains(&d.year())
+}
+
+fn day(d: NaiveDate) -> Option<String> {
+    sane_year(d).then(|| d.format("%Y-%m-%d").to_string())
+}
+
+const MONTHS: &str = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
+
+static MONTH_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?i)\b({MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b")).unwrap()
+});
+static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?({MONTHS})\.?,?\s+(\d{{4}})\b")).unwrap()
+});
+static ISO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?)(Z|[+-]\d{2}:?\d{2})?)?\b").unwrap());
+
+fn month_number(name: &str) -> Option<u32> {
+    let n = name.to_ascii_lowercase();
+    let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    months.iter().position(|m| n.starts_with(m)).map(|i| i as u32 + 1)
+}
+
+/// Finds the first unambiguous date written in a line of text.
+pub fn find_date(line: &str) -> Option<String> {
+    find_date_span(line).map(|(d, _)| d)
+}
+
+/// Like [`find_date`], also giving the byte span of the date in the line.
+pub fn find_date_span(line: &str) -> Option<(String, std::ops::Range<usize>)> {
+    let mut best: Option<(String, std::ops::Range<usize>)> = None;
+    let mut consider = |d: Option<String>, span: std::ops::Range<usize>| {
+        if let Some(d) = d {
+            if best.as_ref().is_none_or(|(_, s)| span.start < s.start) {
+                best = Some((d, span));
+            }
+        }
+    };
+    if let Some(c) = ISO.captures(line) {
+        let m = c.get(0).unwrap();
+        let date = format!("{}-{}-{}", &c[1], &c[2], &c[3]);
+        let parsed = match (c.get(4), c.get(5)) {
+            (Some(_), Some(_)) => parse_strict(m.as_str()).or_else(|| parse_strict(&date)),
+            _ => parse_strict(&date),
+        };
+        consider(parsed, m.range());
+    }
+    if let Some(c) = MONTH_FIRST.captures(line) {
+        let d = ymd(&c[3], month_number(&c[1]), &c[2]);
+        consider(d, c.get(0).unwrap().range());
+    }
+    if let Some(c) = DAY_FIRST.captures(line) {
+        let d = ymd(&c[3], month_number(&c[2]), &c[1]);
+        consider(d, c.get(0).unwrap().range());
+    }
+    best
+}
+
+fn ymd(y: &str, m: Option<u32>, d: &str) -> Option<String> {
+    let date = NaiveDate::from_ymd_opt(y.parse().ok()?, m?, d.parse().ok()?)?;
+    day(date)
+}
+
+/// The calendar day of a published value, for comparisons.
+pub fn day_of(published: &str) -> &str {
+    published.get(..10).unwrap_or(published)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn structured_values() {
+        assert_eq!(parse_date("2024-03-05T10:32:00-05:00").as_deref(), Some("2024-03-05T10:32:00-05:00"));
+        assert_eq!(parse_date("2024-03-05T10:32:00Z").as_deref(), Some("2024-03-05T10:32:00Z"));
+        assert_eq!(parse_date("2024-03-05T10:32:00.000+0100").as_deref(), Some("2024-03-05T10:32:00+01:00"));
+        assert_eq!(parse_date("2024-03-05T10:32:00").as_deref(), Some("2024-03-05"));
+        assert_eq!(parse_date("2024-03-05").as_deref(), Some("2024-03-05"));
+        assert_eq!(parse_date("Tue, 05 Mar 2024 10:32:00 GMT").as_deref(), Some("2024-03-05T10:32:00Z"));
+        assert_eq!(parse_date("March 5, 2024").as_deref(), Some("2024-03-05"));
+        assert_eq!(parse_date("03/05/2024"), None);
+        assert_eq!(parse_date("yesterday"), None);
+        assert_eq!(parse_date("2024-02-30"), None);
+    }
+
+    #[test]
+    fn dates_in_lines() {
+        assert_eq!(find_date("Published 9:40 AM EST, March 3, 2024").as_deref(), Some("2024-03-03"));
+        assert_eq!(find_date("Updated: Sept. 14th, 2023 at noon").as_deref(), Some("2023-09-14"));
+        assert_eq!(find_date("Mon 4 Nov 2024 10.00 GMT").as_deref(), Some("2024-11-04"));
+        assert_eq!(find_date("posted 2021-07-09 08:15").as_deref(), Some("2021-07-09"));
+        assert_eq!(find_date("The 14 May 2019 vote, then June 2, 2020").as_deref(), Some("2019-05-14"));
+        assert_eq!(find_date("May the best team win in 2024"), None);
+    }
+}

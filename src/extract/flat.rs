@@ -1,0 +1,529 @@
+//! Flat text: finding the article in a page that was saved as text, with the site around it.
+//!
+//! Input: the blocks of a page (lines, or paragraphs of hard-wrapped text), the language's
+//! stopwords, and which lines repeat on other pages of the corpus. Output: the article's
+//! paragraphs, its title, byline, date and outlet when the page shows them, and every block that
+//! was cut with the reason.
+//!
+//! The idea is jusText's: prose is long and dense in stopwords, chrome is short, link-like and
+//! repeated. Each block gets a class (good prose, short, or chrome by a named rule in
+//! [`super::chrome`] or by repeating across pages), then context decides: the main text is the
+//! best-scoring run of blocks (a maximum-sum segment, where prose scores by its length and
+//! chrome against it), so a short subheading between two paragraphs stays and a menu above the
+//! headline goes. A heading that ends the article (comments, footer) cuts what follows; a teaser
+//! list heading drops the short lines after it. Title, byline and date are read from the blocks
+//! before the body, where pages print them, and cut from the text.
+
+use super::byline;
+use super::chrome::{self, Kind};
+use super::date;
+use super::stopwords;
+use super::Removed;
+use crate::text;
+
+/// What the corpus knows about lines: whether a line repeats across unrelated pages.
+pub trait LineStats {
+    fn is_site_chrome(&self, line: &str) -> bool;
+}
+
+/// No corpus: a page on its own.
+pub struct NoStats;
+
+impl LineStats for NoStats {
+    fn is_site_chrome(&self, _: &str) -> bool {
+        false
+    }
+}
+
+/// What this stage makes of a page.
+#[derive(Debug, Default)]
+pub struct Flat {
+    pub title: Option<String>,
+    pub authors: Vec<String>,
+    pub outlet: Option<String>,
+    pub published: Option<String>,
+    pub paragraphs: Vec<String>,
+    pub removed: Vec<Removed>,
+}
+
+/// How much of the page's context to trust: a whole saved page, or the text an HTML extractor
+/// already cut down to the article (where only its edges need trimming).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Page,
+    Extracted,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Class {
+    Good,
+    Short,
+    Chrome(&'static str),
+    Byline,
+    Date,
+}
+
+struct Block {
+    text: String,
+    words: usize,
+    stop_ratio: f32,
+    sentence_like: bool,
+    headline_like: bool,
+    rule: Option<(&'static str, Kind)>,
+    class: Class,
+}
+
+/// Splits text into blocks: one per line, or one per paragraph when the text is hard-wrapped
+/// (most lines of similar length, joined by single newlines).
+pub fn blocks_of(text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let nonempty: Vec<&&str> = lines.iter().filter(|l| !l.is_empty()).collect();
+    let wrapped = nonempty.len() >= 4 && {
+        let lens: Vec<usize> = nonempty.iter().map(|l| l.chars().count()).collect();
+        let max = *lens.iter().max().unwrap_or(&0);
+        let in_band = lens.iter().filter(|&&n| (55..=max.max(56)).contains(&n) && max <= 100).count();
+        in_band * 10 >= lens.len() * 6
+    };
+    if !wrapped {
+        return nonempty.iter().map(|l| collapse(l)).collect();
+    }
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for l in lines {
+        if l.is_empty() {
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+        } else {
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(l);
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out.iter().map(|b| collapse(b)).collect()
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn features(text: String, stops: &[&str], lang_has_list: bool) -> Block {
+    let words: Vec<&str> = text::words(&text).collect();
+    let n = words.len();
+    let stop = words.iter().filter(|w| stopwords::is_stopword(stops, &w.to_lowercase())).count();
+    let stop_ratio = if n == 0 { 0.0 } else { stop as f32 / n as f32 };
+    let last = text.trim_end_matches(['"', '\'', '\u{201D}', '\u{2019}', ')', ']', '*']).chars().last();
+    let ends_sentence = matches!(last, Some('.' | '!' | '?' | ':' | ';' | '\u{2026}' | '。'));
+    let dense = !lang_has_list || stop_ratio >= 0.12;
+    let sentence_like = ends_sentence && n >= 4 && dense;
+    let caps = words.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
+    let headline_like = (2..=30).contains(&n) && !matches!(last, Some('.' | ':' | ';' | ','));
+    let _ = caps;
+    Block { text, words: n, stop_ratio, sentence_like, headline_like, rule: None, class: Class::Short }
+}
+
+/// Finds the article among the blocks of a page.
+pub fn extract_blocks(
+    raw_blocks: Vec<String>,
+    lang: Option<&str>,
+    stats: &dyn LineStats,
+    mode: Mode,
+) -> Flat {
+    let stops = stopwords::list(lang);
+    let has_list = stopwords::has_list(lang);
+    let mut blocks: Vec<Block> = raw_blocks.into_iter().map(|t| features(t, stops, has_list)).collect();
+    let mut flat = Flat::default();
+    if blocks.is_empty() {
+        return flat;
+    }
+    for b in &mut blocks {
+        b.rule = chrome::classify(&b.text);
+        b.class = initial_class(b, stats, has_list, mode);
+    }
+
+    let (start, end) = main_region(&blocks, mode);
+    let mut keep = vec![false; blocks.len()];
+    if let Some((s, e)) = start.zip(end) {
+        for (i, k) in keep.iter_mut().enumerate().take(e + 1).skip(s) {
+            *k = matches!(blocks[i].class, Class::Good | Class::Short);
+        }
+        cut_after_breakers(&blocks, &mut keep, s, e);
+        drop_short_runs(&blocks, &mut keep, s, e);
+    }
+
+    read_head(&mut blocks, &keep, &mut flat, stats);
+
+    for (i, b) in blocks.into_iter().enumerate() {
+        if keep[i] && !matches!(b.class, Class::Chrome(_)) {
+            flat.paragraphs.push(b.text);
+        } else {
+            let reason = match b.class {
+                Class::Chrome(r) => r,
+                Class::Byline => "byline",
+                Class::Date => "date line",
+                Class::Good | Class::Short => {
+                    if start.is_some_and(|s| i < s) {
+                        "before the article"
+                    } else if end.is_some_and(|e| i > e) {
+                        "after the article"
+                    } else {
+                        "list of short lines"
+                    }
+                }
+            };
+            flat.removed.push(Removed { text: b.text, reason: reason.to_string() });
+        }
+    }
+    flat
+}
+
+fn initial_class(b: &Block, stats: &dyn LineStats, has_list: bool, mode: Mode) -> Class {
+    if let Some((reason, Kind::Line)) = b.rule {
+        return Class::Chrome(reason);
+    }
+    if b.rule.is_some() {
+        return Class::Short; // a heading; its effect is decided in context
+    }
+    if chrome::is_language_row(&b.text) {
+        return Class::Chrome("language switcher");
+    }
+    if stats.is_site_chrome(&b.text) {
+        return Class::Chrome("repeated on other pages");
+    }
+    if b.words <= 40 && byline::is_byline(&b.text) {
+        return Class::Byline;
+    }
+    if is_date_line(&b.text) {
+        return Class::Date;
+    }
+    let dense = !has_list || b.stop_ratio >= 0.15;
+    let good = match mode {
+        Mode::Page => (b.words >= 10 && dense && (b.sentence_like || b.words >= 16)) || b.words >= 30,
+        Mode::Extracted => b.words >= 6 || b.sentence_like,
+    };
+    if good {
+        Class::Good
+    } else {
+        Class::Short
+    }
+}
+
+/// A line that is a date and little else: "Published 9:40 AM EST, March 3, 2024".
+fn is_date_line(line: &str) -> bool {
+    let Some((_, span)) = date::find_date_span(line) else { return false };
+    let rest = format!("{} {}", &line[..span.start], &line[span.end..]);
+    let filler = [
+        "published", "updated", "posted", "last", "modified", "on", "at", "am", "pm", "a.m", "p.m",
+        "est", "edt", "gmt", "utc", "bst", "cet", "cest", "pst", "pdt", "cst", "cdt", "et", "pt",
+        "mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday", "wednesday",
+        "thursday", "friday", "saturday", "sunday", "date", "first", "created", "time", "|",
+    ];
+    let leftover = text::words(&rest)
+        .filter(|w| !w.chars().all(|c| c.is_ascii_digit()) && !filler.contains(&w.to_lowercase().as_str()))
+        .count();
+    leftover <= 2 && line.split_whitespace().count() <= 16
+}
+
+fn score(b: &Block) -> f32 {
+    match b.class {
+        Class::Good => b.words.min(300) as f32,
+        Class::Short if b.rule.is_some() => -8.0,
+        Class::Short if b.sentence_like => b.words as f32 * 0.5,
+        Class::Short => -2.0 - b.words as f32 * 0.1,
+        Class::Chrome(_) => -(5.0 + (b.words.min(60) as f32) * 0.5),
+        Class::Byline | Class::Date => -2.0,
+    }
+}
+
+/// The run of blocks with the highest total score (Kadane). With no prose at all (a list of
+/// titles, a one-line text), everything that is not chrome is kept rather than nothing.
+fn main_region(blocks: &[Block], mode: Mode) -> (Option<usize>, Option<usize>) {
+    let any_good = blocks.iter().any(|b| b.class == Class::Good);
+    if !any_good || mode == Mode::Extracted {
+        let first = blocks.iter().position(|b| matches!(b.class, Class::Good | Class::Short));
+        let last = blocks.iter().rposition(|b| matches!(b.class, Class::Good | Class::Short));
+        return (first, last);
+    }
+    let (mut best, mut best_span) = (f32::MIN, (0, 0));
+    let (mut run, mut run_start) = (0.0f32, 0);
+    for (i, b) in blocks.iter().enumerate() {
+        if run <= 0.0 {
+            run = 0.0;
+            run_start = i;
+        }
+        run += score(b);
+        if run > best {
+            best = run;
+            best_span = (run_start, i);
+        }
+    }
+    (Some(best_span.0), Some(best_span.1))
+}
+
+/// Applies headings in context: after the article has begun, a comment or footer heading ends
+/// it, and a teaser-list heading drops the non-prose lines that follow it.
+fn cut_after_breakers(blocks: &[Block], keep: &mut [bool], start: usize, end: usize) {
+    let mut seen_prose = 0usize;
+    let mut i = start;
+    while i <= end {
+        let b = &blocks[i];
+        match b.rule {
+            Some((_, Kind::EndsArticle)) if seen_prose > 0 => {
+                for k in keep.iter_mut().take(end + 1).skip(i) {
+                    *k = false;
+                }
+                return;
+            }
+            Some((_, Kind::StartsList)) if seen_prose > 0 => {
+                keep[i] = false;
+                let mut j = i + 1;
+                while j <= end && blocks[j].class != Class::Good {
+                    keep[j] = false;
+                    j += 1;
+                }
+                i = j;
+                continue;
+            }
+            Some(_) => keep[i] = false,
+            None => {}
+        }
+        if b.class == Class::Good {
+            seen_prose += b.words;
+        }
+        i += 1;
+    }
+}
+
+/// Three or more short non-sentences in a row inside the body are a list of links, not
+/// subheadings; a lone short line between paragraphs is kept.
+fn drop_short_runs(blocks: &[Block], keep: &mut [bool], start: usize, end: usize) {
+    let is_listy = |b: &Block| b.class == Class::Short && !b.sentence_like && b.words <= 12;
+    let mut i = start;
+    while i <= end {
+        if !is_listy(&blocks[i]) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j <= end && is_listy(&blocks[j]) {
+            j += 1;
+        }
+        if j - i >= 3 {
+            for k in keep.iter_mut().take(j).skip(i) {
+                *k = false;
+            }
+        }
+        i = j;
+    }
+    // The body starts and ends with prose: short lines at its edges are chrome or headings
+    // of other things, except a short closing sentence.
+    let first_good = (start..=end).find(|&i| keep[i] && blocks[i].class == Class::Good);
+    let last_good = (start..=end).rev().find(|&i| keep[i] && blocks[i].class == Class::Good);
+    if let (Some(f), Some(l)) = (first_good, last_good) {
+        for (i, k) in keep.iter_mut().enumerate().take(end + 1).skip(start) {
+            if (i < f || i > l) && !blocks[i].sentence_like {
+                *k = false;
+            }
+        }
+    }
+}
+
+/// Reads the title, byline, date and outlet from the blocks the page prints before the body,
+/// and takes the headline out of the body if the page printed it there.
+fn read_head(blocks: &mut [Block], keep: &[bool], flat: &mut Flat, stats: &dyn LineStats) {
+    let body_start = keep.iter().position(|&k| k).unwrap_or(blocks.len());
+    let body_words: std::collections::HashSet<String> = blocks
+        .iter()
+        .zip(keep)
+        .filter(|(_, &k)| k)
+        .flat_map(|(b, _)| text::words(&b.text).map(|w| w.to_lowercase()).collect::<Vec<_>>())
+        .collect();
+
+    // Bylines and dates: the first of each before or at the top of the body.
+    let head_end = (body_start + 3).min(blocks.len());
+    for b in blocks.iter().take(head_end) {
+        match b.class {
+            Class::Byline if flat.authors.is_empty() => {
+                let by = byline::split_authors(&b.text, None);
+                flat.authors = by.authors;
+                if flat.outlet.is_none() {
+                    flat.outlet = by.outlet;
+                }
+            }
+            Class::Date if flat.published.is_none() => flat.published = date::find_date(&b.text),
+            _ => {}
+        }
+    }
+    // The outlet a copyright line names, wherever it is.
+    if flat.outlet.is_none() {
+        flat.outlet = blocks.iter().find_map(|b| copyright_holder(&b.text));
+    }
+
+    // The headline: a headline-like block before the body that shares words with the body,
+    // best when printed twice; failing that, a headline-like first body line.
+    let mut best: Option<(f32, usize)> = None;
+    for (i, b) in blocks.iter().enumerate().take(body_start + 1) {
+        let candidate = b.headline_like
+            && matches!(b.class, Class::Short | Class::Good)
+            && (i < body_start || b.class == Class::Short)
+            && b.rule.is_none()
+            && b.words >= 2
+            && !stats.is_site_chrome(&b.text);
+        if !candidate {
+            continue;
+        }
+        let (head, _) = split_site_suffix(&b.text);
+        let content: Vec<String> = text::words(head)
+            .map(|w| w.to_lowercase())
+            .filter(|w| w.len() > 3)
+            .collect();
+        if content.is_empty() {
+            continue;
+        }
+        let overlap = content.iter().filter(|w| body_words.contains(*w)).count() as f32 / content.len() as f32;
+        let twice = blocks.iter().enumerate().any(|(j, o)| j != i && same_headline(&o.text, &b.text));
+        let near = if body_start.saturating_sub(i) <= 4 { 0.5 } else { 0.0 };
+        let s = overlap * 2.0 + if twice { 1.5 } else { 0.0 } + near + (b.words.min(12) as f32) * 0.05;
+        if (overlap >= 0.3 || twice) && best.is_none_or(|(bs, _)| s > bs) {
+            best = Some((s, i));
+        }
+    }
+    if let Some((_, i)) = best {
+        let (head, site) = split_site_suffix(&blocks[i].text);
+        flat.title = Some(head.to_string());
+        if flat.outlet.is_none() {
+            flat.outlet = site.map(str::to_string);
+        }
+        let title = blocks[i].text.clone();
+        let body_blocks = keep.iter().filter(|&&k| k).count();
+        for (j, b) in blocks.iter_mut().enumerate() {
+            let in_body = j == body_start && j == i;
+            // A headline that is all the text there is stays text too.
+            if in_body && body_blocks <= 1 {
+                continue;
+            }
+            if (j == i || same_headline(&b.text, &title)) && (j < body_start || in_body) {
+                b.class = Class::Chrome("title");
+            }
+        }
+    }
+}
+
+/// "Harbour fire | The Herald" and "Harbour fire" are one headline printed twice.
+fn same_headline(a: &str, b: &str) -> bool {
+    let na = text::normalize(split_site_suffix(a).0);
+    let nb = text::normalize(split_site_suffix(b).0);
+    !na.is_empty() && na == nb
+}
+
+/// Splits "Headline | Site" or "Headline - Site" into the headline and the site name.
+pub fn split_site_suffix(title: &str) -> (&str, Option<&str>) {
+    for sep in [" | ", " - ", " \u{2013} ", " \u{2014} ", " :: ", " \u{00BB} ", " \u{2022} "] {
+        if let Some(i) = title.rfind(sep) {
+            let (head, site) = (title[..i].trim(), title[i + sep.len()..].trim());
+            let site_words = site.split_whitespace().count();
+            if (1..=5).contains(&site_words) && head.split_whitespace().count() >= 3 && site.len() < head.len() {
+                return (head, Some(site));
+            }
+        }
+    }
+    (title.trim(), None)
+}
+
+/// "© 2024 The Lisbon Herald. All rights reserved." → "The Lisbon Herald".
+fn copyright_holder(line: &str) -> Option<String> {
+    let t = line.trim();
+    if t.len() > 200 {
+        return None;
+    }
+    let lower = t.to_lowercase();
+    let start = ["©", "(c)", "copyright"].iter().filter_map(|m| lower.find(m).map(|i| i + m.len())).min()?;
+    let rest = t.get(start..)?;
+    let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '©' || c.is_ascii_digit() || c == '-' || c == ',');
+    let end = rest
+        .find(['.', '|', ',', ';'])
+        .or_else(|| rest.to_lowercase().find("all rights"))
+        .unwrap_or(rest.len());
+    let name = rest[..end].trim();
+    let words = name.split_whitespace().count();
+    ((1..=6).contains(&words) && name.chars().next().is_some_and(char::is_uppercase)).then(|| name.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> Flat {
+        extract_blocks(blocks_of(text), Some("eng"), &NoStats, Mode::Page)
+    }
+
+    const BODY: &str = "Firefighters in the harbour town of Valemont battled a warehouse blaze for more than nine hours on Tuesday, officials said.\n\
+The fire started shortly after midnight in a storage building near the old fish market, according to the regional fire service.\n\
+Crews from three neighbouring towns were called in to help, and about 40 residents were moved out of their homes as a precaution.\n\
+What happens next\n\
+The cause of the fire is not yet known, and investigators are expected to visit the site once it has cooled down.\n\
+\"We were lucky that the wind turned,\" said deputy mayor Ilse Marten, who thanked the crews for their work through the night.\n";
+
+    #[test]
+    fn keeps_every_paragraph_and_subheading_and_drops_the_page() {
+        let page = format!(
+            "Skip to content\nMenu\nHome\nNews\nSport\nWeather\nEnglish Español Français Deutsch\n\
+             Warehouse fire burns for nine hours in Valemont | The Valemont Courier\n\
+             Warehouse fire burns for nine hours in Valemont\n\
+             By Ana Ruiz and Tom Hale, The Valemont Courier\nPublished 9:40 AM, March 3, 2024\n\
+             Share on Facebook\n{BODY}\
+             Related Articles\nHarbour reopens after storm\nNew mayor sworn in\nSchool roof repaired\n\
+             Leave a Reply\nThis is awful, I used to work near there and the smell was terrible all week long honestly.\n\
+             © 2024 The Valemont Courier. All rights reserved.\n"
+        );
+        let flat = run(&page);
+        let want: Vec<&str> = BODY.lines().collect();
+        assert_eq!(flat.paragraphs, want, "removed: {:#?}", flat.removed);
+        assert_eq!(flat.title.as_deref(), Some("Warehouse fire burns for nine hours in Valemont"));
+        assert_eq!(flat.authors, vec!["Ana Ruiz", "Tom Hale"]);
+        assert_eq!(flat.outlet.as_deref(), Some("The Valemont Courier"));
+        assert_eq!(flat.published.as_deref(), Some("2024-03-03"));
+        let reasons: Vec<&str> = flat.removed.iter().map(|r| r.reason.as_str()).collect();
+        for r in ["skip link", "navigation", "language switcher", "title", "byline", "date line", "share buttons", "copyright"] {
+            assert!(reasons.contains(&r), "{r} not in {reasons:?}");
+        }
+    }
+
+    #[test]
+    fn a_bare_article_is_kept_whole() {
+        let flat = run(BODY);
+        assert_eq!(flat.paragraphs.len(), BODY.lines().count(), "{:#?}", flat.removed);
+    }
+
+    #[test]
+    fn a_single_short_line_or_list_of_titles_is_kept() {
+        assert_eq!(run("earthquak strike indonesia").paragraphs, vec!["earthquak strike indonesia"]);
+        assert!(run("").paragraphs.is_empty());
+    }
+
+    #[test]
+    fn hard_wrapped_text_is_joined_into_paragraphs() {
+        let wrapped = "The regional council of Valemont voted on Thursday to rebuild the old\n\
+fish market after the fire, with work expected to begin in the spring and\n\
+last for about eighteen months, officials said after the meeting ended.\n\
+\n\
+The vote was close, with seven members in favour and five against, and the\n\
+opposition said the cost had not been explained to residents of the town.\n\
+Some members asked for a second study of the site before any building work\n\
+could begin, but that request was rejected by a majority of the council.\n";
+        let flat = run(wrapped);
+        assert_eq!(flat.paragraphs.len(), 2, "{:?}", flat.paragraphs);
+        assert!(flat.paragraphs[0].starts_with("The regional council") && flat.paragraphs[0].ends_with("ended."));
+    }
+
+    #[test]
+    fn site_suffixes_and_copyright_holders() {
+        assert_eq!(split_site_suffix("Fire burns for nine hours - Courier"), ("Fire burns for nine hours", Some("Courier")));
+        assert_eq!(split_site_suffix("Left - right politics explained"), ("Left - right politics explained", None));
+        assert_eq!(copyright_holder("Copyright 2023 Kestrel Daily, all rights reserved").as_deref(), Some("Kestrel Daily"));
+    }
+}

@@ -1,0 +1,208 @@
+//! The `extract` stage: from a [`RawPage`] to an [`Article`].
+//!
+//! Input: a page's bytes, media type and any metadata its record carried. Output: the article's
+//! main text as paragraphs, its title, authors, outlet, publication time and language, and the
+//! list of what was cut and why (`removed`).
+//!
+//! HTML goes through [`html`] (the `trafilatura` crate for the body, the page's JSON-LD and meta
+//! tags for metadata); text goes through [`flat`], our own line classifier. Metadata that a
+//! record brought with it (a JSON lines `title`, `published`, ...) wins over anything found.
+//! Language comes from `whatlang` on the main text.
+
+pub mod byline;
+pub mod corpus;
+pub use corpus::CorpusLines;
+mod chrome;
+pub mod date;
+pub mod decode;
+pub mod flat;
+pub mod html;
+mod stopwords;
+
+use serde::{Deserialize, Serialize};
+
+use crate::source::{MediaType, RawPage};
+use crate::text;
+pub use flat::{LineStats, NoStats};
+
+/// A piece of the page that is not article text, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Removed {
+    pub text: String,
+    pub reason: String,
+}
+
+/// One article as extracted: the contract between `extract` and every later stage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    pub id: String,
+    pub origin: String,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub authors: Vec<String>,
+    pub outlet: Option<String>,
+    /// `YYYY-MM-DD`, or RFC 3339 when the page gave a time with its zone.
+    pub published: Option<String>,
+    /// ISO 639-1 where one exists, else ISO 639-3.
+    pub language: Option<String>,
+    pub paragraphs: Vec<String>,
+    pub removed: Vec<Removed>,
+    /// Things a reader of this article should know about how it was read (a cut page, a guessed
+    /// encoding).
+    pub notes: Vec<String>,
+}
+
+impl Article {
+    /// The main text: paragraphs separated by blank lines.
+    pub fn text(&self) -> String {
+        self.paragraphs.join("\n\n")
+    }
+
+    /// The hash that exact duplicates share.
+    pub fn text_hash(&self) -> u64 {
+        text::text_hash(&self.text())
+    }
+}
+
+/// Why a page yielded no article.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExtractError {
+    #[error("no article text found in the page ({0})")]
+    NoText(&'static str),
+    #[error("the page is not readable text in any encoding ({0} of {1} characters undecodable)")]
+    Undecodable(usize, usize),
+}
+
+/// Extracts the article from one page.
+pub fn extract(page: &RawPage, stats: &dyn LineStats) -> Result<Article, ExtractError> {
+    let is_html = page.media == MediaType::Html;
+    let decoded = decode::decode(&page.bytes, is_html);
+    let chars = decoded.text.chars().count();
+    if decoded.replacements * 10 > chars.max(1) {
+        return Err(ExtractError::Undecodable(decoded.replacements, chars));
+    }
+    let mut notes = Vec::new();
+    if let Some(n) = page.cut_at {
+        notes.push(format!("page longer than the read cap: only its first {n} bytes were read"));
+    }
+    if decoded.replacements > 0 {
+        notes.push(format!(
+            "{} undecodable byte sequences in {} replaced with U+FFFD",
+            decoded.replacements, decoded.encoding
+        ));
+    }
+
+    let lang_hint = guess_language(&decoded.text);
+    let (mut title, mut authors, mut outlet, mut published, mut url, paragraphs, removed) = if is_html {
+        let a = html::extract(&decoded.text, lang_hint.as_deref(), stats);
+        (a.title, a.authors, a.outlet, a.published, a.url, a.paragraphs, a.removed)
+    } else {
+        let blocks = flat::blocks_of(&decoded.text);
+        let f = flat::extract_blocks(blocks, lang_hint.as_deref(), stats, flat::Mode::Page);
+        (f.title, f.authors, f.outlet, f.published, None, f.paragraphs, f.removed)
+    };
+    if paragraphs.iter().all(|p| p.trim().is_empty()) {
+        let why = if is_html { "the page has no main text block" } else { "every line is page chrome" };
+        return Err(ExtractError::NoText(why));
+    }
+
+    let given = &page.given;
+    if let Some(t) = &given.title {
+        title = Some(t.trim().to_string());
+    }
+    if !given.authors.is_empty() {
+        authors = given
+            .authors
+            .iter()
+            .flat_map(|a| byline::split_authors(a, given.outlet.as_deref()).authors)
+            .collect();
+    }
+    if let Some(o) = &given.outlet {
+        outlet = Some(o.trim().to_string());
+    }
+    if let Some(p) = &given.published {
+        match date::parse_date(p) {
+            Some(d) => published = Some(d),
+            None => notes.push(format!("`published` value {p:?} is not a date: ignored")),
+        }
+    }
+    if given.url.is_some() {
+        url = given.url.clone();
+    }
+
+    let main_text = paragraphs.join("\n\n");
+    let language = detect_language(&main_text);
+    Ok(Article {
+        id: text::article_id(&page.origin, &main_text),
+        origin: page.origin.clone(),
+        url,
+        title,
+        authors,
+        outlet,
+        published,
+        language,
+        paragraphs,
+        removed,
+        notes,
+    })
+}
+
+/// A first guess of the page's language from a sample of it, to pick stopwords.
+fn guess_language(text: &str) -> Option<String> {
+    let sample: String = text.chars().take(20_000).collect();
+    whatlang::detect(&sample).map(|i| i.lang().code().to_string())
+}
+
+/// The article's language, when the text is long enough to tell.
+fn detect_language(text: &str) -> Option<String> {
+    let sample: String = text.chars().take(20_000).collect();
+    let info = whatlang::detect(&sample)?;
+    if sample.split_whitespace().count() < 5 || (!info.is_reliable() && info.confidence() < 0.5) {
+        return None;
+    }
+    Some(iso639_1(info.lang().code()).unwrap_or(info.lang().code()).to_string())
+}
+
+fn iso639_1(code3: &str) -> Option<&'static str> {
+    const MAP: &[(&str, &str)] = &[
+        ("eng", "en"), ("spa", "es"), ("fra", "fr"), ("deu", "de"), ("ita", "it"), ("por", "pt"),
+        ("nld", "nl"), ("rus", "ru"), ("ukr", "uk"), ("pol", "pl"), ("tur", "tr"), ("ara", "ar"),
+        ("cmn", "zh"), ("jpn", "ja"), ("kor", "ko"), ("hin", "hi"), ("swe", "sv"), ("dan", "da"),
+        ("nob", "nb"), ("fin", "fi"), ("ell", "el"), ("ces", "cs"), ("hun", "hu"), ("ron", "ro"),
+        ("bul", "bg"), ("heb", "he"), ("pes", "fa"), ("urd", "ur"), ("ben", "bn"), ("tam", "ta"),
+        ("vie", "vi"), ("tha", "th"), ("ind", "id"), ("hrv", "hr"), ("srp", "sr"), ("slk", "sk"),
+        ("slv", "sl"), ("lit", "lt"), ("lav", "lv"), ("est", "et"), ("cat", "ca"), ("bel", "be"),
+        ("kat", "ka"), ("hye", "hy"), ("aze", "az"), ("kaz", "kk"), ("uzb", "uz"), ("afr", "af"),
+        ("epo", "eo"), ("lat", "la"), ("tgl", "tl"), ("swa", "sw"), ("zul", "zu"), ("mar", "mr"),
+        ("guj", "gu"), ("pan", "pa"), ("tel", "te"), ("kan", "kn"), ("mal", "ml"), ("nep", "ne"),
+        ("sin", "si"), ("mya", "my"), ("khm", "km"), ("amh", "am"), ("yid", "yi"),
+    ];
+    MAP.iter().find(|(c, _)| *c == code3).map(|(_, c)| *c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::GivenMeta;
+
+    fn page(media: MediaType, body: &str) -> RawPage {
+        RawPage { origin: "t".into(), media, bytes: body.as_bytes().to_vec(), cut_at: None, given: GivenMeta::default() }
+    }
+
+    #[test]
+    fn given_metadata_wins_and_bad_dates_are_noted() {
+        let mut p = page(MediaType::Text, "The river rose by two metres overnight and the old bridge was closed to traffic, officials said.");
+        p.given = GivenMeta { title: Some("River rises".into()), published: Some("last week".into()), ..Default::default() };
+        let a = extract(&p, &NoStats).unwrap();
+        assert_eq!(a.title.as_deref(), Some("River rises"));
+        assert_eq!(a.published, None);
+        assert!(a.notes[0].contains("not a date"));
+        assert_eq!(a.language.as_deref(), Some("en"));
+    }
+
+    #[test]
+    fn pages_without_text_are_errors() {
+        assert!(matches!(extract(&page(MediaType::Html, "<html><body><nav>Menu</nav></body></html>"), &NoStats), Err(ExtractError::NoText(_))));
+        assert!(matches!(extract(&page(MediaType::Text, "Menu\nHome\nSkip to content"), &NoStats), Err(ExtractError::NoText(_))));
+    }
+}

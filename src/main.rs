@@ -1,0 +1,20 @@
+//! The `storyline` binary: parses the command line and hands it to the library.
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = storyline::cli::Cli::parse();
+    match storyline::cli::run(cli) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("storyline: error: {e:#}");
+            if e.downcast_ref::<storyline::UsageError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
+        }
+    }
+}

@@ -1,0 +1,244 @@
+//! The batch pipeline: source → extract → copies → stories → coverage → report, in memory.
+//!
+//! Input: paths. Output: a [`Report`]. `analyze` uses it; `ingest` runs the same stages batch
+//! by batch against the store (see [`crate::store`]). Extraction, the costly stage, runs on all
+//! cores; every later stage sees articles in input order, so the result does not depend on
+//! which thread finished first.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use crate::copies::Families;
+use crate::coverage;
+use crate::extract::{self, corpus, Article, CorpusLines, LineStats};
+use crate::report::{Report, ReportArticle, ReportStory, VERSION};
+use crate::source::{InputError, Limits, MediaType, RawPage, Source};
+use crate::stories;
+
+/// Called as work is done, to drive a progress bar: (done, total).
+pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
+
+pub fn no_progress(_: u64, _: u64) {}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub limits: Limits,
+    pub threads: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        Options { limits: Limits::default(), threads }
+    }
+}
+
+/// Reads every page under `paths` and builds the whole report in memory.
+pub fn analyze<P: AsRef<str>>(paths: &[P], options: Options, progress: Progress) -> Report {
+    let mut pages = Vec::new();
+    let mut errors = Vec::new();
+    for item in Source::new(paths, options.limits) {
+        match item {
+            Ok(p) => pages.push(p),
+            Err(e) => errors.push(e),
+        }
+    }
+    let stats = corpus_lines(&pages);
+    let extracted = extract_all(&pages, &stats, options.threads, progress);
+    let mut articles = Vec::new();
+    let mut seen = HashSet::new();
+    for (page, result) in pages.iter().zip(extracted) {
+        match result {
+            Ok(a) if seen.insert(a.id.clone()) => articles.push(a),
+            Ok(_) => {} // the same page given twice: one article
+            Err(e) => errors.push(InputError::new(&page.origin, e.to_string())),
+        }
+    }
+    assemble(articles, errors)
+}
+
+/// Line statistics over the flat-text pages of a batch.
+pub fn corpus_lines(pages: &[RawPage]) -> CorpusLines {
+    let mut stats = CorpusLines::default();
+    for p in pages.iter().filter(|p| p.media == MediaType::Text) {
+        let text = String::from_utf8_lossy(&p.bytes);
+        let (key, hashes) = corpus::page_lines(&text);
+        stats.observe(key, &hashes);
+    }
+    stats
+}
+
+/// Extracts pages on `threads` threads, keeping input order.
+pub fn extract_all(
+    pages: &[RawPage],
+    stats: &(dyn LineStats + Sync),
+    threads: usize,
+    progress: Progress,
+) -> Vec<Result<Article, extract::ExtractError>> {
+    let total = pages.len() as u64;
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<Article, extract::ExtractError>>>> =
+        Mutex::new((0..pages.len()).map(|_| None).collect());
+    std::thread::scope(|s| {
+        for _ in 0..threads.clamp(1, 64) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= pages.len() {
+                    break;
+                }
+                let r = extract::extract(&pages[i], stats);
+                results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(r);
+                let d = done.fetch_add(1, Ordering::Relaxed) as u64 + 1;
+                progress(d, total);
+            });
+        }
+    });
+    let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    results
+        .into_iter()
+        .map(|r| r.unwrap_or(Err(extract::ExtractError::NoText("extraction did not run"))))
+        .collect()
+}
+
+/// Runs copies, stories and coverage over extracted articles, in their order.
+pub fn assemble(articles: Vec<Article>, errors: Vec<InputError>) -> Report {
+    let mut families = Families::default();
+    let placements: Vec<_> = articles.iter().map(|a| families.add(a)).collect();
+    let families = families.into_families();
+
+    let mut story_of_family: HashMap<String, String> = HashMap::new();
+    let mut story_order: Vec<String> = Vec::new();
+    let mut story_families: HashMap<String, Vec<String>> = HashMap::new();
+    for f in &families {
+        let (story, _) = stories::assign(&f.id);
+        story_of_family.insert(f.id.clone(), story.clone());
+        if !story_families.contains_key(&story) {
+            story_order.push(story.clone());
+        }
+        story_families.entry(story).or_default().push(f.id.clone());
+    }
+
+    let report_articles: Vec<ReportArticle> = articles
+        .iter()
+        .zip(&placements)
+        .map(|(a, p)| ReportArticle::new(a, &p.family, &story_of_family[&p.family]))
+        .collect();
+
+    let by_id: HashMap<&str, &ReportArticle> = report_articles.iter().map(|a| (a.id.as_str(), a)).collect();
+    let family_original: HashMap<&str, &str> =
+        families.iter().map(|f| (f.id.as_str(), f.original.as_str())).collect();
+    let stories = story_order
+        .iter()
+        .map(|sid| {
+            let fams = &story_families[sid];
+            let arts: Vec<&ReportArticle> = report_articles.iter().filter(|a| &a.story == sid).collect();
+            let title = fams
+                .first()
+                .and_then(|f| by_id.get(family_original[f.as_str()]))
+                .and_then(|a| a.title.clone());
+            story_entry(sid, title, &arts, fams)
+        })
+        .collect();
+    Report { version: VERSION, articles: report_articles, families, stories, errors }
+}
+
+/// A story's report entry from its articles and families.
+pub fn story_entry(id: &str, title: Option<String>, arts: &[&ReportArticle], fams: &[String]) -> ReportStory {
+    let mut days: Vec<&str> = arts.iter().filter_map(|a| a.published.as_deref()).collect();
+    days.sort_unstable();
+    let cov = coverage::cover(fams);
+    ReportStory {
+        id: id.to_string(),
+        title,
+        articles: arts.iter().map(|a| a.id.clone()).collect(),
+        families: fams.to_vec(),
+        independent_sources: cov.independent_sources,
+        first_published: days.first().map(|d| d.to_string()),
+        last_published: days.last().map(|d| d.to_string()),
+        quotes: cov.quotes,
+        conflicts: cov.conflicts,
+        summary: cov.summary,
+    }
+}
+
+/// What an ingest did.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct IngestSummary {
+    pub pages_read: usize,
+    pub articles_added: usize,
+    pub exact_copies: usize,
+    /// Pages already in the store (or given twice), which add nothing.
+    pub duplicates: usize,
+    pub errors: Vec<InputError>,
+}
+
+/// Pages per transaction: large enough to amortise the commit, small enough that a crash loses
+/// little work and that memory stays bounded.
+pub const INGEST_BATCH: usize = 256;
+
+/// Streams pages into the store batch by batch (see [`crate::store`] for why it is idempotent).
+pub fn ingest<P: AsRef<str>>(
+    store: &mut crate::store::Store,
+    paths: &[P],
+    options: Options,
+    progress: &dyn Fn(&IngestSummary),
+) -> Result<IngestSummary, crate::store::StoreError> {
+    let mut summary = IngestSummary::default();
+    let mut source = Source::new(paths, options.limits);
+    loop {
+        let items: Vec<_> = source.by_ref().take(INGEST_BATCH).collect();
+        if items.is_empty() {
+            break;
+        }
+        let mut pages = Vec::new();
+        let mut input_errors = Vec::new();
+        for item in items {
+            match item {
+                Ok(p) => pages.push(p),
+                Err(e) => input_errors.push(e),
+            }
+        }
+        summary.pages_read += pages.len();
+        let batch_lines: Vec<(u64, Vec<u64>)> = pages
+            .iter()
+            .filter(|p| p.media == MediaType::Text)
+            .map(|p| corpus::page_lines(&String::from_utf8_lossy(&p.bytes)))
+            .collect();
+        let mut wanted: Vec<u64> = batch_lines.iter().flat_map(|(_, h)| h.iter().copied()).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let stats = crate::store::merge_stats(store.chrome_lines(&wanted)?, &batch_lines);
+
+        let mut fresh = Vec::new();
+        let mut keys = Vec::new();
+        let mut seen = HashSet::new();
+        for p in pages {
+            let key = crate::store::page_key(&p.origin, &p.bytes);
+            if !seen.insert(key.clone()) || store.has_page(&key)? {
+                summary.duplicates += 1;
+                continue;
+            }
+            keys.push(key);
+            fresh.push(p);
+        }
+        let extracted = extract_all(&fresh, &stats, options.threads, &no_progress);
+        let mut articles = Vec::new();
+        let mut failures = Vec::new();
+        for ((page, key), result) in fresh.iter().zip(keys).zip(extracted) {
+            match result {
+                Ok(a) => articles.push((key, a)),
+                Err(e) => failures.push((key, InputError::new(&page.origin, e.to_string()))),
+            }
+        }
+        let count = store.write_batch(&stats, &articles, &failures, &input_errors)?;
+        summary.articles_added += count.added;
+        summary.exact_copies += count.exact_copies;
+        summary.duplicates += count.already_stored;
+        summary.errors.extend(input_errors);
+        summary.errors.extend(failures.into_iter().map(|(_, e)| e));
+        progress(&summary);
+    }
+    Ok(summary)
+}

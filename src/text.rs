@@ -1,0 +1,180 @@
+//! The `text` stage: the shared vocabulary every later stage compares articles in.
+//!
+//! Input: an article's main text. Output: its normalised form (Unicode NFKC, lower case,
+//! typographic quotes and dashes folded, white space collapsed), its words, its sentences, and
+//! the hashes that identify it. Normalising once here is what makes "the same text" mean the same
+//! thing to `copies`, `stories` and the store: two pages whose texts differ only by curly versus
+//! straight quotes or a non-breaking space are exact duplicates.
+//!
+//! Hashes are xxh3-64 with a fixed seed, so ids are stable across runs, machines and versions.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Folds a text to the comparison form: NFKC, lower case, plain quotes and dashes, single spaces.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.nfkc() {
+        let c = fold_char(c);
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// Typographic variants that carry no meaning for comparison.
+pub fn fold_char(c: char) -> char {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => {
+            '"'
+        }
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' => '-',
+        '\u{00A0}' | '\u{2007}' | '\u{202F}' | '\u{200B}' | '\u{FEFF}' => ' ',
+        c => c,
+    }
+}
+
+/// A stable 64-bit hash of some bytes.
+pub fn hash64(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64_with_seed(bytes, 0x5354_4f52_594c_494e)
+}
+
+/// 16 lower-case hex digits of a hash: the form every id in storyline takes.
+pub fn hex_id(h: u64) -> String {
+    format!("{h:016x}")
+}
+
+/// The hash of a text's normalised form: equal for exact duplicates.
+pub fn text_hash(text: &str) -> u64 {
+    hash64(normalize(text).as_bytes())
+}
+
+/// An article's id: its origin together with its normalised main text, so that re-reading the
+/// same page yields the same id and a changed page at the same origin a new one.
+pub fn article_id(origin: &str, text: &str) -> String {
+    let norm = normalize(text);
+    let mut key = Vec::with_capacity(origin.len() + 1 + norm.len());
+    key.extend_from_slice(origin.as_bytes());
+    key.push(0);
+    key.extend_from_slice(norm.as_bytes());
+    hex_id(hash64(&key))
+}
+
+/// Words of a text: maximal runs of letters, digits and inner apostrophes or hyphens.
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}' || c == '-'))
+        .map(|w| w.trim_matches(|c: char| c == '\'' || c == '\u{2019}' || c == '-'))
+        .filter(|w| !w.is_empty())
+}
+
+/// Splits a paragraph into sentences at `.`, `!` or `?` followed by a space and an upper-case
+/// letter, a digit or an opening quote, except after common abbreviations and initials.
+pub fn sentences(paragraph: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = paragraph.char_indices().collect();
+    for i in 0..chars.len() {
+        let (pos, c) = chars[i];
+        if !matches!(c, '.' | '!' | '?') {
+            continue;
+        }
+        // Closing quotes and brackets stay with the sentence they end.
+        let mut j = i + 1;
+        while j < chars.len() && matches!(chars[j].1, '"' | '\'' | '\u{201D}' | '\u{2019}' | ')') {
+            j += 1;
+        }
+        if j >= chars.len() || !chars[j].1.is_whitespace() {
+            continue;
+        }
+        let mut k = j;
+        while k < chars.len() && chars[k].1.is_whitespace() {
+            k += 1;
+        }
+        if k >= chars.len() {
+            continue;
+        }
+        let next = chars[k].1;
+        if !(next.is_uppercase() || next.is_ascii_digit() || matches!(next, '"' | '\u{201C}' | '\'' | '\u{2018}')) {
+            continue;
+        }
+        if c == '.' && is_abbreviation(&paragraph[start..pos]) {
+            continue;
+        }
+        let end = if j < chars.len() { chars[j].0 } else { paragraph.len() };
+        let s = paragraph[start..end].trim();
+        if !s.is_empty() {
+            out.push(s);
+        }
+        start = chars[k].0;
+        let _ = pos;
+    }
+    let rest = paragraph[start..].trim();
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out
+}
+
+fn is_abbreviation(before: &str) -> bool {
+    let last = before.rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
+    if last.chars().count() == 1 && last.chars().all(char::is_uppercase) {
+        return true; // an initial: "John F. Kennedy"
+    }
+    const ABBREVIATIONS: &[&str] = &[
+        "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt",
+        "st", "jr", "sr", "no", "vs", "inc", "corp", "co", "ltd", "jan", "feb", "mar", "apr", "jun",
+        "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "etc",
+        "approx", "dept", "mt", "ft", "rev", "pres", "gov't",
+    ];
+    ABBREVIATIONS.contains(&last.to_lowercase().as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalisation_folds_typography_case_and_space() {
+        assert_eq!(normalize("  \u{201C}Hello\u{201D}\u{00A0}World \u{2014} it\u{2019}s\n\n"), "\"hello\" world - it's");
+        assert_eq!(text_hash("The  fire\u{2019}s out."), text_hash("the fire's out."));
+        assert_ne!(text_hash("The fire is out."), text_hash("The fire is not out."));
+    }
+
+    #[test]
+    fn ids_are_stable_hex_and_depend_on_origin_and_text() {
+        let a = article_id("a.txt", "Some text.");
+        assert_eq!(a.len(), 16);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(a, article_id("a.txt", "some  text."));
+        assert_ne!(a, article_id("b.txt", "Some text."));
+    }
+
+    #[test]
+    fn sentences_respect_abbreviations_initials_and_quotes() {
+        let p = "Mr. Hale met Gov. Ruiz in St. Louis on Jan. 5. \"We agreed,\" he said. John F. Kennedy was not there! Was it 4.5 million? Yes.";
+        assert_eq!(
+            sentences(p),
+            vec![
+                "Mr. Hale met Gov. Ruiz in St. Louis on Jan. 5.",
+                "\"We agreed,\" he said.",
+                "John F. Kennedy was not there!",
+                "Was it 4.5 million?",
+                "Yes."
+            ]
+        );
+    }
+
+    #[test]
+    fn words_keep_inner_apostrophes_and_hyphens() {
+        let w: Vec<&str> = words("The mayor's long-term plan -- 'bold', they said (2024).").collect();
+        assert_eq!(w, vec!["The", "mayor's", "long-term", "plan", "bold", "they", "said", "2024"]);
+    }
+}
