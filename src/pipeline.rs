@@ -69,6 +69,9 @@ pub fn corpus_lines(pages: &[RawPage]) -> CorpusLines {
     stats
 }
 
+/// Stack for extraction threads: the HTML parser and extractor recurse with the page's nesting.
+const EXTRACT_STACK: usize = 256 * 1024 * 1024;
+
 /// Extracts pages on `threads` threads, keeping input order.
 pub fn extract_all(
     pages: &[RawPage],
@@ -83,7 +86,9 @@ pub fn extract_all(
         Mutex::new((0..pages.len()).map(|_| None).collect());
     std::thread::scope(|s| {
         for _ in 0..threads.clamp(1, 64) {
-            s.spawn(|| loop {
+            // Parsing and extraction recurse over the DOM; deeply nested pages need a deep stack.
+            let worker = std::thread::Builder::new().stack_size(EXTRACT_STACK);
+            let spawned = worker.spawn_scoped(s, || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 if i >= pages.len() {
                     break;
@@ -93,6 +98,9 @@ pub fn extract_all(
                 let d = done.fetch_add(1, Ordering::Relaxed) as u64 + 1;
                 progress(d, total);
             });
+            if spawned.is_err() {
+                break; // fewer threads; the ones running take the rest
+            }
         }
     });
     let results = results.into_inner().unwrap_or_else(|e| e.into_inner());

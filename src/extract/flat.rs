@@ -144,6 +144,15 @@ pub fn extract_blocks(
         b.rule = chrome::classify(&b.text);
         b.class = initial_class(b, stats, has_list, mode);
     }
+    // Bylines and dates belong to the head of an article; further down, "by ..." and a date are
+    // text (a closing credit line, a dated paragraph).
+    if let Some(first_good) = blocks.iter().position(|b| b.class == Class::Good) {
+        for b in blocks.iter_mut().skip(first_good + 1) {
+            if matches!(b.class, Class::Byline | Class::Date) {
+                b.class = Class::Short;
+            }
+        }
+    }
 
     let (start, end) = main_region(&blocks, mode);
     let mut keep = vec![false; blocks.len()];
@@ -152,7 +161,10 @@ pub fn extract_blocks(
             *k = matches!(blocks[i].class, Class::Good | Class::Short);
         }
         cut_after_breakers(&blocks, &mut keep, s, e);
-        drop_short_runs(&blocks, &mut keep, s, e);
+        // An extractor's lists are the article's lists; a page's runs of short lines are menus.
+        if mode == Mode::Page {
+            drop_short_runs(&blocks, &mut keep, s, e);
+        }
     }
 
     read_head(&mut blocks, &keep, &mut flat, stats);
