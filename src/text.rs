@@ -12,9 +12,18 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Folds a text to the comparison form: NFKC, lower case, plain quotes and dashes, single spaces.
 pub fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    // Most text is already in NFKC; the quick check skips the costly decomposition.
+    if unicode_normalization::is_nfkc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
+        fold(text.chars())
+    } else {
+        fold(text.nfkc())
+    }
+}
+
+fn fold(chars: impl Iterator<Item = char>) -> String {
+    let mut out = String::new();
     let mut pending_space = false;
-    for c in text.nfkc() {
+    for c in chars {
         let c = fold_char(c);
         if c.is_whitespace() {
             pending_space = !out.is_empty();

@@ -11,9 +11,7 @@
 //! - a [`Kind::StartsList`] rule heads a teaser list ("Related Articles", "More from ..."): the
 //!   short teaser lines after it go, and the article may resume after the list.
 
-use regex::RegexSet;
-#[cfg(test)]
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use std::sync::LazyLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,18 +54,28 @@ const RULES: &[Rule] = &[
     Rule { reason: "related articles", kind: Kind::StartsList, pattern: r"^((related|similar|recommended|suggested|popular|trending|latest|more|other|top|featured|recent|previous|next|further)\s+(articles?|stories|posts|news|reads?|content|coverage|reading|links|videos|topics|headlines|from (us|this (site|author|section)|.{1,40}))|related|you (may|might) (also )?(like|enjoy|be interested in)|recommended( for you)?|read (more|also|next)|also read|see also|more (from|on|in|about) .{1,40}|most (read|popular|viewed|shared|commented|emailed)|trending( now| today)?|editor'?s'? (picks?|choice)|don'?t miss|in (other|case you missed) .{0,20}|top stories|what to read next|up next|more headlines|latest|around the web|from (the|our) (web|partners)|sponsored stories|promoted stories|paid content|elsewhere on .{1,40})\W*$" },
 ];
 
+/// A set to reject most lines in one pass, then the rules in order for the first that matches
+/// (a set's own `matches` runs the slow overlapping engine).
 static SET: LazyLock<RegexSet> = LazyLock::new(|| {
     RegexSet::new(RULES.iter().map(|r| format!("(?i){}", r.pattern))).expect("chrome rules compile")
 });
+static EACH: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    RULES.iter().map(|r| Regex::new(&format!("(?i){}", r.pattern)).expect("chrome rule compiles")).collect()
+});
+
+const MAX_RULE_LINE: usize = 360;
 
 /// The first rule a line matches, if any: its reason and kind.
 pub fn classify(line: &str) -> Option<(&'static str, Kind)> {
     let t = line.trim();
-    if t.is_empty() || t.len() > 400 {
+    // Every rule is bounded well under this length; prose paragraphs skip the matching.
+    if t.is_empty() || t.len() > MAX_RULE_LINE {
         return None;
     }
-    let m = SET.matches(t);
-    m.iter().next().map(|i| (RULES[i].reason, RULES[i].kind))
+    if !SET.is_match(t) {
+        return None;
+    }
+    EACH.iter().position(|r| r.is_match(t)).map(|i| (RULES[i].reason, RULES[i].kind))
 }
 
 /// A row of language names ("English Español Français Deutsch"): a site's language switcher.

@@ -206,10 +206,10 @@ fn initial_class(b: &Block, stats: &dyn LineStats, has_list: bool, mode: Mode) -
     if stats.is_site_chrome(&b.text) {
         return Class::Chrome("repeated on other pages");
     }
-    if b.words <= 40 && byline::is_byline(&b.text) {
+    if b.words <= 25 && byline::is_byline(&b.text) {
         return Class::Byline;
     }
-    if is_date_line(&b.text) {
+    if b.words <= 16 && is_date_line(&b.text) {
         return Class::Date;
     }
     let dense = !has_list || b.stop_ratio >= 0.15;

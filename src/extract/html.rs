@@ -40,9 +40,11 @@ pub struct PageMeta {
     pub published: Option<String>,
     pub url: Option<String>,
     pub og_type: Option<String>,
+    /// The page's first plausible visible headline.
+    pub h1: Option<String>,
 }
 
-pub fn extract(html: &str, lang: Option<&str>, stats: &dyn LineStats) -> HtmlArticle {
+pub fn extract(html: &str, stats: &dyn LineStats) -> HtmlArticle {
     let declared = page_meta(html);
     // Recall-leaning selection with the readability fallback measured best over both benchmarks
     // (WCXB article pages: words F1 0.943 against 0.921 without the fallback; Zyte: 0.962).
@@ -57,9 +59,17 @@ pub fn extract(html: &str, lang: Option<&str>, stats: &dyn LineStats) -> HtmlArt
     };
 
     let mut out = HtmlArticle { url: declared.url.clone(), ..Default::default() };
-    // Title: JSON-LD/OpenGraph first, then the crate (which reads <title> and <h1>).
+    // Title: JSON-LD/OpenGraph first, then the crate (which reads <title> and <h1>). Declared
+    // titles are often written for search engines; when the page's visible headline (its first
+    // <h1>) says mostly the same thing, the reader's headline wins (WCXB: 0.86 exact against
+    // 0.78 for the declared title alone).
     let crate_title = crate_meta.map(|m| m.title.clone()).filter(|t| !t.trim().is_empty());
-    out.title = declared.title.clone().or(crate_title).map(|t| split_site_suffix(&t).0.to_string());
+    let declared_title = declared.title.clone().or(crate_title).map(|t| strip_site_suffixes(&t));
+    out.title = match (declared_title, declared.h1.clone()) {
+        (Some(t), Some(h)) if overlap(&t, &h) >= 0.5 => Some(h),
+        (Some(t), _) => Some(t),
+        (None, h) => h,
+    };
     out.outlet = declared
         .outlet
         .clone()
@@ -76,7 +86,8 @@ pub fn extract(html: &str, lang: Option<&str>, stats: &dyn LineStats) -> HtmlArt
     }
 
     let blocks = paragraphs_of(content_html);
-    let mut cleaned = flat::extract_blocks(blocks, lang, stats, Mode::Extracted);
+    let lang = super::guess_language(&blocks.join("\n"));
+    let mut cleaned = flat::extract_blocks(blocks, lang.as_deref(), stats, Mode::Extracted);
     // The crate keeps the headline as the first block; it is the title, not body text.
     if let Some(title) = &out.title {
         let t = crate::text::normalize(title);
@@ -102,6 +113,69 @@ pub fn extract(html: &str, lang: Option<&str>, stats: &dyn LineStats) -> HtmlArt
     out.paragraphs = cleaned.paragraphs;
     out.removed = cleaned.removed;
     out
+}
+
+/// People the page names visibly as its authors: links to author pages (`rel="author"`,
+/// `/author/NAME`) and elements whose class says author or byline.
+fn visible_authors(html: &str, outlet: Option<&str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    // The capturing patterns are slow over a whole page; run them only in small windows around
+    // the places a cheap literal search finds.
+    let mut texts: Vec<String> = Vec::new();
+    let mut last_end = 0;
+    for hit in AUTHOR_HINT.find_iter(html).take(40) {
+        if hit.start() < last_end {
+            continue;
+        }
+        let start = floor_char_boundary(html, hit.start().saturating_sub(400));
+        let end = floor_char_boundary(html, hit.end() + 400);
+        last_end = end;
+        let window = &html[start..end];
+        for re in [&*AUTHOR_LINK, &*AUTHOR_CLASS] {
+            texts.extend(re.captures_iter(window).map(|c| c[1].to_string()));
+        }
+        if texts.len() >= 12 {
+            break;
+        }
+    }
+    for raw in texts {
+        let text = TAG.replace_all(&raw, " ");
+        let text = unescape(&text);
+        if text.split_whitespace().count() > 6 {
+            continue;
+        }
+        for a in byline::split_authors(&text, outlet).authors {
+            // A person has at least two names here: one capitalised word is more often a
+            // section or a site than a byline.
+            if a.split_whitespace().count() >= 2 && !out.contains(&a) {
+                out.push(a);
+            }
+        }
+        if out.len() >= 4 {
+            break;
+        }
+    }
+    out
+}
+
+/// Strips "| Site" and "- Section | Site" suffixes, repeatedly.
+fn strip_site_suffixes(title: &str) -> String {
+    let mut t = title.trim().to_string();
+    loop {
+        let (head, site) = split_site_suffix(&t);
+        if site.is_none() {
+            return t;
+        }
+        t = head.to_string();
+    }
+}
+
+/// Shared words over the shorter title's words.
+fn overlap(a: &str, b: &str) -> f32 {
+    let words = |s: &str| -> std::collections::HashSet<String> { crate::text::words(&crate::text::normalize(s)).map(str::to_string).collect() };
+    let (wa, wb) = (words(a), words(b));
+    let shared = wa.intersection(&wb).count();
+    shared as f32 / wa.len().min(wb.len()).max(1) as f32
 }
 
 /// Rebuilds paragraphs from the crate's cleaned HTML: one per block element, inline text joined.
@@ -168,6 +242,15 @@ static JSON_LD: LazyLock<Regex> = LazyLock::new(|| {
 static META: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?is)<meta\s[^>]*>").unwrap());
 static ATTR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?is)([a-z:_-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"#).unwrap()
+});
+static H1: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?is)<h1[^>]*>(.*?)</h1>").unwrap());
+static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<[^>]*>").unwrap());
+static AUTHOR_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?is)<a\s[^>]*(?:rel\s*=\s*["']?author|href\s*=\s*["'][^"']*/(?:author|authors|writer|writers|staff|people|profile|contributor|contributors|journalist|reporter)s?/[^"'/]+/?["'])[^>]*>(.*?)</a>"#).unwrap()
+});
+static AUTHOR_HINT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)author|byline|writer|contributor|journalist|reporter|/staff/|/people/|/profile/").unwrap());
+static AUTHOR_CLASS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?is)<(?:span|div|p|a|strong|address)\s[^>]*(?:class|itemprop)\s*=\s*["'][^"']*(?:author-name|authorname|author__name|byline__name|byline-name|author_name|\bauthor\b|\bbyline\b)[^"']*["'][^>]*>\s*(?:by\s+)?([^<]{3,80})<"#).unwrap()
 });
 static CANONICAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?is)<link\s[^>]*rel\s*=\s*["']?canonical["']?[^>]*>"#).unwrap()
@@ -236,7 +319,16 @@ pub fn page_meta(html: &str) -> PageMeta {
         ])
         .and_then(|d| date::parse_date(&d));
     }
+    if meta.authors.is_empty() {
+        meta.authors = visible_authors(scan, meta.outlet.as_deref());
+    }
     meta.og_type = get(&["og:type"]);
+    meta.h1 = H1.captures_iter(scan).find_map(|c| {
+        let text = TAG.replace_all(&c[1], " ");
+        let text = unescape(&text).split_whitespace().collect::<Vec<_>>().join(" ");
+        let words = text.split_whitespace().count();
+        (2..=40).contains(&words).then_some(text)
+    });
     if meta.url.is_none() {
         meta.url = get(&["og:url"]).or_else(|| {
             let link = CANONICAL.find(scan)?;

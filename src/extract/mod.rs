@@ -92,12 +92,12 @@ pub fn extract(page: &RawPage, stats: &dyn LineStats) -> Result<Article, Extract
         ));
     }
 
-    let lang_hint = guess_language(&decoded.text);
     let (mut title, mut authors, mut outlet, mut published, mut url, paragraphs, removed) = if is_html {
-        let a = html::extract(&decoded.text, lang_hint.as_deref(), stats);
+        let a = html::extract(&decoded.text, stats);
         (a.title, a.authors, a.outlet, a.published, a.url, a.paragraphs, a.removed)
     } else {
         let blocks = flat::blocks_of(&decoded.text);
+        let lang_hint = guess_language(&blocks.join("\n"));
         let f = flat::extract_blocks(blocks, lang_hint.as_deref(), stats, flat::Mode::Page);
         (f.title, f.authors, f.outlet, f.published, None, f.paragraphs, f.removed)
     };
@@ -147,15 +147,18 @@ pub fn extract(page: &RawPage, stats: &dyn LineStats) -> Result<Article, Extract
     })
 }
 
-/// A first guess of the page's language from a sample of it, to pick stopwords.
-fn guess_language(text: &str) -> Option<String> {
-    let sample: String = text.chars().take(20_000).collect();
+/// Characters of text enough to tell a language reliably; more only costs time.
+const LANGUAGE_SAMPLE: usize = 4_000;
+
+/// A first guess of the text's language (ISO 639-3), to pick stopwords.
+pub fn guess_language(text: &str) -> Option<String> {
+    let sample: String = text.chars().take(LANGUAGE_SAMPLE).collect();
     whatlang::detect(&sample).map(|i| i.lang().code().to_string())
 }
 
 /// The article's language, when the text is long enough to tell.
 fn detect_language(text: &str) -> Option<String> {
-    let sample: String = text.chars().take(20_000).collect();
+    let sample: String = text.chars().take(LANGUAGE_SAMPLE).collect();
     let info = whatlang::detect(&sample)?;
     if sample.split_whitespace().count() < 5 || (!info.is_reliable() && info.confidence() < 0.5) {
         return None;
