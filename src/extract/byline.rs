@@ -71,6 +71,9 @@ pub fn split_authors(raw: &str, known_outlet: Option<&str>) -> Byline {
         s = s[m.end()..].to_string();
     }
     s = EMAIL.replace_all(&s, " ").into_owned();
+    if let Some((_, span)) = super::date::find_date_span(&s) {
+        s.truncate(span.start);
+    }
     s = TAIL_DATE_OR_TIME.replace(&s, "").into_owned();
     let mut out = Byline::default();
     let parts = s
@@ -207,6 +210,7 @@ mod tests {
         assert_eq!(people("Staff"), Vec::<String>::new());
         assert_eq!(people("By Ana Ruiz (ana@herald.test)"), vec!["Ana Ruiz"]);
         assert_eq!(people("Ludwig van Beethoven"), vec!["Ludwig van Beethoven"]);
+        assert_eq!(people("By Gail Fenner May 19, 2024"), vec!["Gail Fenner"]);
     }
 
     #[test]

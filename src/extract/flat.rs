@@ -78,12 +78,31 @@ struct Block {
 pub fn blocks_of(text: &str) -> Vec<String> {
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
     let nonempty: Vec<&&str> = lines.iter().filter(|l| !l.is_empty()).collect();
-    let wrapped = nonempty.len() >= 4 && {
-        let lens: Vec<usize> = nonempty.iter().map(|l| l.chars().count()).collect();
-        let max = *lens.iter().max().unwrap_or(&0);
-        let in_band = lens.iter().filter(|&&n| (55..=max.max(56)).contains(&n) && max <= 100).count();
-        in_band * 10 >= lens.len() * 6
-    };
+    // Hard-wrapped text: many lines end near one width (50 to 100 characters), most of those
+    // mid-sentence, and blank lines separate the paragraphs.
+    let lens: Vec<usize> = nonempty.iter().map(|l| l.chars().count()).collect();
+    let max = lens.iter().copied().max().unwrap_or(0);
+    let near: Vec<&&str> = nonempty.iter().filter(|l| l.chars().count() + 15 >= max).copied().collect();
+    let mid_sentence = near
+        .iter()
+        .filter(|l| !l.ends_with(['.', '!', '?', '"', '\u{201D}', ':', ';']))
+        .count();
+    let blanks = lines.iter().filter(|l| l.is_empty()).count();
+    // A wrapped line breaks mid-sentence and the next line carries on: "... in the" / "38th".
+    let continued = lines
+        .windows(2)
+        .filter(|w| {
+            let (a, b) = (w[0], w[1]);
+            a.chars().count() + 15 >= max
+                && !b.is_empty()
+                && (a.ends_with(|c: char| c.is_lowercase() || c == ',') || b.starts_with(|c: char| c.is_lowercase()))
+        })
+        .count();
+    let wrapped = (50..=100).contains(&max)
+        && near.len() >= 3
+        && continued >= 2
+        && mid_sentence * 2 >= near.len()
+        && blanks >= 1;
     if !wrapped {
         return nonempty.iter().map(|l| collapse(l)).collect();
     }
@@ -355,25 +374,27 @@ fn read_head(blocks: &mut [Block], keep: &[bool], flat: &mut Flat, stats: &dyn L
         .flat_map(|(b, _)| text::words(&b.text).map(|w| w.to_lowercase()).collect::<Vec<_>>())
         .collect();
 
-    // Bylines and dates: the first of each before or at the top of the body.
+    // Bylines and dates: the first of each before or at the top of the body. A byline's
+    // organisation is often the agency credited, not the site; the site's own name (from its
+    // headline suffix or copyright line) is preferred below.
+    let mut byline_org = None;
     let head_end = (body_start + 3).min(blocks.len());
     for b in blocks.iter().take(head_end) {
         match b.class {
             Class::Byline if flat.authors.is_empty() => {
                 let by = byline::split_authors(&b.text, None);
                 flat.authors = by.authors;
-                if flat.outlet.is_none() {
-                    flat.outlet = by.outlet;
+                byline_org = by.outlet;
+                // "By Ana Ruiz | March 3, 2024": the date may share the byline's line.
+                if flat.published.is_none() {
+                    flat.published = date::find_date(&b.text);
                 }
             }
             Class::Date if flat.published.is_none() => flat.published = date::find_date(&b.text),
             _ => {}
         }
     }
-    // The outlet a copyright line names, wherever it is.
-    if flat.outlet.is_none() {
-        flat.outlet = blocks.iter().find_map(|b| copyright_holder(&b.text));
-    }
+    let copyright = blocks.iter().find_map(|b| copyright_holder(&b.text));
 
     // The headline: a headline-like block before the body that shares words with the body,
     // best when printed twice; failing that, a headline-like first body line.
@@ -404,12 +425,11 @@ fn read_head(blocks: &mut [Block], keep: &[bool], flat: &mut Flat, stats: &dyn L
             best = Some((s, i));
         }
     }
+    let mut site_name = None;
     if let Some((_, i)) = best {
         let (head, site) = split_site_suffix(&blocks[i].text);
         flat.title = Some(head.to_string());
-        if flat.outlet.is_none() {
-            flat.outlet = site.map(str::to_string);
-        }
+        site_name = site.map(str::to_string);
         let title = blocks[i].text.clone();
         let body_blocks = keep.iter().filter(|&&k| k).count();
         for (j, b) in blocks.iter_mut().enumerate() {
@@ -420,9 +440,13 @@ fn read_head(blocks: &mut [Block], keep: &[bool], flat: &mut Flat, stats: &dyn L
             }
             if (j == i || same_headline(&b.text, &title)) && (j < body_start || in_body) {
                 b.class = Class::Chrome("title");
+                if site_name.is_none() {
+                    site_name = split_site_suffix(&b.text).1.map(str::to_string);
+                }
             }
         }
     }
+    flat.outlet = site_name.or(copyright).or(byline_org);
 }
 
 /// "Harbour fire | The Herald" and "Harbour fire" are one headline printed twice.
