@@ -165,15 +165,17 @@ pub fn extract_blocks(
     }
     // Bylines and dates belong to the head of an article; further down, "by ..." and a date are
     // text (a closing credit line, a dated paragraph).
+    // (In a whole page, a line that is only a date is chrome wherever it stands.)
     if let Some(first_good) = blocks.iter().position(|b| b.class == Class::Good) {
         for b in blocks.iter_mut().skip(first_good + 1) {
-            if matches!(b.class, Class::Byline | Class::Date) {
+            if b.class == Class::Byline || (b.class == Class::Date && mode == Mode::Extracted) {
                 b.class = Class::Short;
             }
         }
     }
 
-    let (start, end) = main_region(&blocks, mode);
+    let headline = printed_headline(&blocks);
+    let (start, end) = main_region(&blocks, mode, headline);
     let mut keep = vec![false; blocks.len()];
     if let Some((s, e)) = start.zip(end) {
         for (i, k) in keep.iter_mut().enumerate().take(e + 1).skip(s) {
@@ -259,6 +261,31 @@ fn is_date_line(line: &str) -> bool {
     leftover <= 2 && line.split_whitespace().count() <= 16
 }
 
+/// Where the page prints its headline as the second of two copies (the first is usually the
+/// `<title>` with the site's name): the article starts right after it.
+fn printed_headline(blocks: &[Block]) -> Option<usize> {
+    let limit = blocks.len().min(200);
+    for j in 1..limit {
+        let b = &blocks[j];
+        if !b.headline_like || b.words < 3 || b.rule.is_some() {
+            continue;
+        }
+        if blocks[..j].iter().any(|a| a.headline_like && same_headline(&a.text, &b.text)) {
+            return Some(j);
+        }
+    }
+    None
+}
+
+/// Prose just below the printed headline is the article's; prose far above it is not.
+fn position_weight(i: usize, headline: Option<usize>) -> f32 {
+    match headline {
+        Some(h) if i < h => 0.3,
+        Some(h) if i <= h + 8 => 1.5,
+        _ => 1.0,
+    }
+}
+
 fn score(b: &Block) -> f32 {
     match b.class {
         Class::Good => b.words.min(300) as f32,
@@ -272,7 +299,7 @@ fn score(b: &Block) -> f32 {
 
 /// The run of blocks with the highest total score (Kadane). With no prose at all (a list of
 /// titles, a one-line text), everything that is not chrome is kept rather than nothing.
-fn main_region(blocks: &[Block], mode: Mode) -> (Option<usize>, Option<usize>) {
+fn main_region(blocks: &[Block], mode: Mode, headline: Option<usize>) -> (Option<usize>, Option<usize>) {
     let any_good = blocks.iter().any(|b| b.class == Class::Good);
     if !any_good || mode == Mode::Extracted {
         let first = blocks.iter().position(|b| matches!(b.class, Class::Good | Class::Short));
@@ -286,7 +313,8 @@ fn main_region(blocks: &[Block], mode: Mode) -> (Option<usize>, Option<usize>) {
             run = 0.0;
             run_start = i;
         }
-        run += score(b);
+        let s = score(b);
+        run += if s > 0.0 { s * position_weight(i, headline) } else { s };
         if run > best {
             best = run;
             best_span = (run_start, i);
@@ -329,10 +357,16 @@ fn cut_after_breakers(blocks: &[Block], keep: &mut [bool], start: usize, end: us
     }
 }
 
-/// Three or more short non-sentences in a row inside the body are a list of links, not
-/// subheadings; a lone short line between paragraphs is kept.
+/// Three or more short non-sentences in a row inside the body are a menu when most of them are
+/// menu items (a few capitalised words, no punctuation, no numbers); a list of facts, steps or
+/// subheadings between paragraphs stays.
 fn drop_short_runs(blocks: &[Block], keep: &mut [bool], start: usize, end: usize) {
     let is_listy = |b: &Block| b.class == Class::Short && !b.sentence_like && b.words <= 12;
+    let nav_like = |b: &Block| {
+        b.words <= 3
+            && !b.text.chars().any(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | ':' | ';' | '!' | '?'))
+            && text::words(&b.text).all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()))
+    };
     let mut i = start;
     while i <= end {
         if !is_listy(&blocks[i]) {
@@ -343,7 +377,8 @@ fn drop_short_runs(blocks: &[Block], keep: &mut [bool], start: usize, end: usize
         while j <= end && is_listy(&blocks[j]) {
             j += 1;
         }
-        if j - i >= 3 {
+        let navs = blocks[i..j].iter().filter(|b| nav_like(b)).count();
+        if j - i >= 3 && navs * 10 >= (j - i) * 6 {
             for k in keep.iter_mut().take(j).skip(i) {
                 *k = false;
             }
