@@ -235,7 +235,8 @@ fn initial_class(b: &Block, stats: &dyn LineStats, has_list: bool, mode: Mode) -
     }
     let dense = !has_list || b.stop_ratio >= 0.15;
     let good = match mode {
-        Mode::Page => (b.words >= 10 && dense && (b.sentence_like || b.words >= 16)) || b.words >= 30,
+        // Teasers run on without a full stop; article paragraphs end their sentences.
+        Mode::Page => (b.words >= 10 && dense && b.sentence_like) || b.words >= 40,
         Mode::Extracted => b.words >= 6 || b.sentence_like,
     };
     if good {
@@ -326,15 +327,37 @@ fn main_region(blocks: &[Block], mode: Mode, headline: Option<usize>) -> (Option
 /// Applies headings in context: after the article has begun, a comment or footer heading ends
 /// it, and a teaser-list heading drops the non-prose lines that follow it.
 fn cut_after_breakers(blocks: &[Block], keep: &mut [bool], start: usize, end: usize) {
+    let cut_from = |keep: &mut [bool], i: usize| {
+        for k in keep.iter_mut().take(end + 1).skip(i) {
+            *k = false;
+        }
+    };
     let mut seen_prose = 0usize;
+    // Timestamps and vote counts that recur after the article has begun mark a feed of items
+    // (teasers, comments): the article ended where the first item began.
+    let mut first_item_mark: Option<usize> = None;
     let mut i = start;
     while i <= end {
         let b = &blocks[i];
+        if seen_prose > 0 {
+            if let Class::Chrome(reason @ ("timestamp" | "votes")) = b.class {
+                let _ = reason;
+                match first_item_mark {
+                    None => first_item_mark = Some(i),
+                    Some(first) => {
+                        let mut cut = first;
+                        while cut > start && blocks[cut - 1].class == Class::Short && !blocks[cut - 1].sentence_like {
+                            cut -= 1;
+                        }
+                        cut_from(keep, cut);
+                        return;
+                    }
+                }
+            }
+        }
         match b.rule {
             Some((_, Kind::EndsArticle)) if seen_prose > 0 => {
-                for k in keep.iter_mut().take(end + 1).skip(i) {
-                    *k = false;
-                }
+                cut_from(keep, i);
                 return;
             }
             Some((_, Kind::StartsList)) if seen_prose > 0 => {
