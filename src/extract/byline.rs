@@ -173,7 +173,7 @@ fn as_person(part: &str) -> Option<String> {
     Some(if shouted { title_case(part) } else { words.join(" ") })
 }
 
-fn title_case(s: &str) -> String {
+pub fn title_case(s: &str) -> String {
     s.split_whitespace()
         .map(|w| {
             let mut out = String::new();

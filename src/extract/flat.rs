@@ -190,7 +190,18 @@ pub fn extract_blocks(
 
     read_head(&mut blocks, &keep, &mut flat, stats);
 
+    // Once the article has begun, a heading names the section that follows it ("comments",
+    // "related articles"), and that is the reason its lines were cut.
+    let mut section: Option<&'static str> = None;
+    let first_kept = keep.iter().position(|&k| k);
     for (i, b) in blocks.into_iter().enumerate() {
+        if first_kept.is_some_and(|f| i > f) {
+            if let Some((reason, Kind::EndsArticle | Kind::StartsList)) = b.rule {
+                section = Some(reason);
+            } else if keep[i] {
+                section = None;
+            }
+        }
         if keep[i] && !matches!(b.class, Class::Chrome(_)) {
             flat.paragraphs.push(b.text);
         } else {
@@ -198,15 +209,12 @@ pub fn extract_blocks(
                 Class::Chrome(r) => r,
                 Class::Byline => "byline",
                 Class::Date => "date line",
-                Class::Good | Class::Short => {
-                    if start.is_some_and(|s| i < s) {
-                        "before the article"
-                    } else if end.is_some_and(|e| i > e) {
-                        "after the article"
-                    } else {
-                        "list of short lines"
-                    }
-                }
+                Class::Good | Class::Short => match (b.rule, section) {
+                    (Some((r, _)), _) | (None, Some(r)) => r,
+                    _ if start.is_some_and(|s| i < s) => "before the article",
+                    _ if end.is_some_and(|e| i > e) => "after the article",
+                    _ => "list of short lines",
+                },
             };
             flat.removed.push(Removed { text: b.text, reason: reason.to_string() });
         }
@@ -215,6 +223,11 @@ pub fn extract_blocks(
 }
 
 fn initial_class(b: &Block, stats: &dyn LineStats, has_list: bool, mode: Mode) -> Class {
+    if let Some(("timestamp", _)) = b.rule {
+        if is_date_line(&b.text) {
+            return Class::Date;
+        }
+    }
     if let Some((reason, Kind::Line)) = b.rule {
         return Class::Chrome(reason);
     }
@@ -340,8 +353,7 @@ fn cut_after_breakers(blocks: &[Block], keep: &mut [bool], start: usize, end: us
     while i <= end {
         let b = &blocks[i];
         if seen_prose > 0 {
-            if let Class::Chrome(reason @ ("timestamp" | "votes")) = b.class {
-                let _ = reason;
+            if matches!(b.class, Class::Chrome("timestamp" | "votes") | Class::Date) {
                 match first_item_mark {
                     None => first_item_mark = Some(i),
                     Some(first) => {
@@ -504,7 +516,21 @@ fn read_head(blocks: &mut [Block], keep: &[bool], flat: &mut Flat, stats: &dyn L
             }
         }
     }
-    flat.outlet = site_name.or(copyright).or(byline_org);
+    // A masthead: the site's name in capitals above the headline.
+    let headline_at = blocks.iter().position(|b| b.class == Class::Chrome("title")).unwrap_or(body_start);
+    let masthead = blocks.iter().take(headline_at.min(6)).position(|b| {
+        let letters: Vec<char> = b.text.chars().filter(|c| c.is_alphabetic()).collect();
+        (1..=6).contains(&b.words)
+            && letters.len() >= 4
+            && letters.iter().all(|c| c.is_uppercase())
+            && b.rule.is_none()
+            && matches!(b.class, Class::Short)
+    });
+    let masthead_name = masthead.map(|i| {
+        blocks[i].class = Class::Chrome("masthead");
+        byline::title_case(&blocks[i].text)
+    });
+    flat.outlet = site_name.or(copyright).or(byline_org).or(masthead_name);
 }
 
 /// "Harbour fire | The Herald" and "Harbour fire" are one headline printed twice.
