@@ -13,10 +13,12 @@ use crate::report::{self, Report};
 use crate::source::Limits;
 use crate::store::Store;
 
-const ABOUT: &str = "Turns a pile or a stream of news pages into stories: which articles are copies of which, \
+const ABOUT: &str =
+    "Turns a pile or a stream of news pages into stories: which articles are copies of which, \
 which sources are independent, what they agree on and where they contradict each other.";
 
-const STAGES_NOTE: &str = "In this version a family groups exact copies of one main text (the first to arrive is \
+const STAGES_NOTE: &str =
+    "In this version a family groups exact copies of one main text (the first to arrive is \
 the original) and each family is its own story; quotes, conflicts and summaries are empty lists. \
 Near-duplicate, spun and rewritten copies, story clustering and coverage come in later versions.";
 
@@ -69,7 +71,12 @@ pub struct ReadArgs {
 
 impl ReadArgs {
     fn options(&self) -> Options {
-        let mut o = Options { limits: Limits { max_page_bytes: self.max_page_bytes.max(1024) }, ..Options::default() };
+        let mut o = Options {
+            limits: Limits {
+                max_page_bytes: self.max_page_bytes.max(1024),
+            },
+            ..Options::default()
+        };
         if let Some(t) = self.threads {
             o.threads = t.max(1);
         }
@@ -80,7 +87,13 @@ impl ReadArgs {
 #[derive(clap::Args, Debug)]
 pub struct DbArg {
     /// The store [default: $STORYLINE_DB, else ./storyline.db]
-    #[arg(long, env = "STORYLINE_DB", default_value = "storyline.db", hide_default_value = true, value_name = "FILE")]
+    #[arg(
+        long,
+        env = "STORYLINE_DB",
+        default_value = "storyline.db",
+        hide_default_value = true,
+        value_name = "FILE"
+    )]
     pub db: PathBuf,
 }
 
@@ -101,7 +114,9 @@ pub enum Command {
         out: Option<PathBuf>,
     },
     /// Adds pages to the store; pages already stored add nothing.
-    #[command(after_help = "Example:\n  storyline ingest examples/ --db news.db\n  cat feed.jsonl | storyline ingest - \n\nShows progress on a terminal; ends with one summary line.")]
+    #[command(
+        after_help = "Example:\n  storyline ingest examples/ --db news.db\n  cat feed.jsonl | storyline ingest - \n\nShows progress on a terminal; ends with one summary line."
+    )]
     Ingest {
         #[command(flatten)]
         read: ReadArgs,
@@ -112,7 +127,9 @@ pub enum Command {
         format: ReportFormat,
     },
     /// Lists the stories in the store, newest first.
-    #[command(after_help = "Example:\n  storyline stories --db news.db\n  storyline stories --format json | jq '.[0].id'")]
+    #[command(
+        after_help = "Example:\n  storyline stories --db news.db\n  storyline stories --format json | jq '.[0].id'"
+    )]
     Stories {
         #[command(flatten)]
         db: DbArg,
@@ -123,7 +140,9 @@ pub enum Command {
         limit: usize,
     },
     /// Shows one story (any unique prefix of its id).
-    #[command(after_help = "Example:\n  storyline show 3fa4 --db news.db\n  storyline show 3fa4c2d1e0b79a55 --format html > story.html")]
+    #[command(
+        after_help = "Example:\n  storyline show 3fa4 --db news.db\n  storyline show 3fa4c2d1e0b79a55 --format html > story.html"
+    )]
     Show {
         story: String,
         #[command(flatten)]
@@ -132,7 +151,9 @@ pub enum Command {
         format: ShowFormat,
     },
     /// Shows one article as extracted (any unique prefix of its id), with what was cut.
-    #[command(after_help = "Example:\n  storyline article 9c1e --db news.db\n  storyline article 9c1e --format json")]
+    #[command(
+        after_help = "Example:\n  storyline article 9c1e --db news.db\n  storyline article 9c1e --format json"
+    )]
     Article {
         article: String,
         #[command(flatten)]
@@ -141,7 +162,9 @@ pub enum Command {
         format: ReportFormat,
     },
     /// Scores a report against gold labels (as ../shared/eval/score.py does).
-    #[command(after_help = "Example:\n  storyline analyze data/ecbplus/articles.jsonl --out r.json\n  storyline eval --gold data/ecbplus/gold.jsonl r.json --task stories\n  storyline eval --task text --gold aeb/gold.jsonl aeb.json --check 'shingle4.F1_of_means>=0.955'\n\nFor `text`, the report may also be JSON lines with `id` and `text`.")]
+    #[command(
+        after_help = "Example:\n  storyline analyze data/ecbplus/articles.jsonl --out r.json\n  storyline eval --gold data/ecbplus/gold.jsonl r.json --task stories\n  storyline eval --task text --gold aeb/gold.jsonl aeb.json --check 'shingle4.F1_of_means>=0.955'\n\nFor `text`, the report may also be JSON lines with `id` and `text`."
+    )]
     Eval {
         /// Gold labels: JSON lines for stories and text, a JSON object for copies.
         #[arg(long, value_name = "GOLD")]
@@ -162,18 +185,23 @@ fn progress_bar(what: &str) -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(0);
-    let style = indicatif::ProgressStyle::with_template(&format!("{{spinner}} {what} {{pos}}/{{len}} pages [{{elapsed}}] {{msg}}"))
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    let style = indicatif::ProgressStyle::with_template(&format!(
+        "{{spinner}} {what} {{pos}}/{{len}} pages [{{elapsed}}] {{msg}}"
+    ))
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
     bar.set_style(style);
     bar
 }
 
 fn write_out(out: Option<&PathBuf>, content: &str) -> Result<()> {
     match out {
-        Some(path) => std::fs::write(path, content).with_context(|| format!("cannot write {}", path.display())),
+        Some(path) => std::fs::write(path, content)
+            .with_context(|| format!("cannot write {}", path.display())),
         None => {
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(content.as_bytes()).context("cannot write to standard output")?;
+            stdout
+                .write_all(content.as_bytes())
+                .context("cannot write to standard output")?;
             stdout.flush().ok();
             Ok(())
         }
@@ -187,8 +215,17 @@ pub fn run(cli: Cli) -> Result<bool> {
         Command::Ingest { read, db, format } => ingest(&read, &db.db, format),
         Command::Stories { db, format, limit } => stories(&db.db, format, limit),
         Command::Show { story, db, format } => show(&story, &db.db, format),
-        Command::Article { article: id, db, format } => article(&id, &db.db, format),
-        Command::Eval { gold, report, task, check } => eval(&gold, &report, task, &check),
+        Command::Article {
+            article: id,
+            db,
+            format,
+        } => article(&id, &db.db, format),
+        Command::Eval {
+            gold,
+            report,
+            task,
+            check,
+        } => eval(&gold, &report, task, &check),
     }
 }
 
@@ -216,7 +253,12 @@ fn analyze(read: &ReadArgs, format: ReportFormat, out: Option<&PathBuf>) -> Resu
 }
 
 fn open_store(db: &std::path::Path) -> Result<Store> {
-    Store::open(db).with_context(|| format!("cannot open the store {} (set --db or STORYLINE_DB)", db.display()))
+    Store::open(db).with_context(|| {
+        format!(
+            "cannot open the store {} (set --db or STORYLINE_DB)",
+            db.display()
+        )
+    })
 }
 
 fn open_existing_store(db: &std::path::Path) -> Result<Store> {
@@ -232,7 +274,11 @@ fn ingest(read: &ReadArgs, db: &std::path::Path, format: ReportFormat) -> Result
     let progress = |s: &pipeline::IngestSummary| {
         bar.set_length(s.pages_read as u64);
         bar.set_position(s.pages_read as u64);
-        bar.set_message(format!("{} added, {} errors", s.articles_added, s.errors.len()));
+        bar.set_message(format!(
+            "{} added, {} errors",
+            s.articles_added,
+            s.errors.len()
+        ));
     };
     let summary = pipeline::ingest(&mut store, &read.paths, read.options(), &progress)?;
     bar.finish_and_clear();
@@ -269,11 +315,21 @@ fn stories(db: &std::path::Path, format: ListFormat, limit: usize) -> Result<boo
     let out = match format {
         ListFormat::Json => serde_json::to_string_pretty(&rows)? + "\n",
         ListFormat::Table => {
-            let mut s = format!("{:<16}  {:>8}  {:>7}  {:<10}  {}\n", "STORY", "ARTICLES", "SOURCES", "LATEST", "TITLE");
+            let mut s = format!(
+                "{:<16}  {:>8}  {:>7}  {:<10}  {}\n",
+                "STORY", "ARTICLES", "SOURCES", "LATEST", "TITLE"
+            );
             for r in &rows {
-                let latest = r.last_published.as_deref().map(crate::extract::date::day_of).unwrap_or("-");
+                let latest = r
+                    .last_published
+                    .as_deref()
+                    .map(crate::extract::date::day_of)
+                    .unwrap_or("-");
                 let title: String = r.title.as_deref().unwrap_or("-").chars().take(80).collect();
-                s.push_str(&format!("{:<16}  {:>8}  {:>7}  {:<10}  {}\n", r.id, r.articles, r.independent_sources, latest, title));
+                s.push_str(&format!(
+                    "{:<16}  {:>8}  {:>7}  {:<10}  {}\n",
+                    r.id, r.articles, r.independent_sources, latest, title
+                ));
             }
             s
         }
@@ -306,7 +362,12 @@ fn article(id: &str, db: &std::path::Path, format: ReportFormat) -> Result<bool>
     Ok(true)
 }
 
-fn eval(gold: &std::path::Path, report: &std::path::Path, task: Task, checks: &[String]) -> Result<bool> {
+fn eval(
+    gold: &std::path::Path,
+    report: &std::path::Path,
+    task: Task,
+    checks: &[String],
+) -> Result<bool> {
     let scores = match task {
         Task::Stories => crate::eval::score_stories(report, gold)?,
         Task::Copies => crate::eval::score_copies(report, gold)?,

@@ -40,9 +40,15 @@ impl Relation {
     }
 
     pub fn parse(s: &str) -> Option<Relation> {
-        [Relation::Original, Relation::Exact, Relation::NearDuplicate, Relation::Spun, Relation::Rewrite]
-            .into_iter()
-            .find(|r| r.as_str() == s)
+        [
+            Relation::Original,
+            Relation::Exact,
+            Relation::NearDuplicate,
+            Relation::Spun,
+            Relation::Rewrite,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
     }
 }
 
@@ -65,7 +71,9 @@ pub struct Family {
 
 /// A family's id: derived from the article that founded it, so it is stable across runs.
 pub fn family_id(founder_article: &str) -> String {
-    text::hex_id(text::hash64(format!("family\0{founder_article}").as_bytes()))
+    text::hex_id(text::hash64(
+        format!("family\0{founder_article}").as_bytes(),
+    ))
 }
 
 /// Where an arriving article went.
@@ -90,7 +98,11 @@ impl Families {
         if let Some(&i) = self.by_text.get(&hash) {
             let fam = &mut self.families[i];
             fam.members.push(exact_member(&article.id, &fam.original));
-            return Placement { family: fam.id.clone(), relation: Relation::Exact, founded: false };
+            return Placement {
+                family: fam.id.clone(),
+                relation: Relation::Exact,
+                founded: false,
+            };
         }
         let id = family_id(&article.id);
         self.by_text.insert(hash, self.families.len());
@@ -99,7 +111,11 @@ impl Families {
             original: article.id.clone(),
             members: vec![original_member(&article.id)],
         });
-        Placement { family: id, relation: Relation::Original, founded: true }
+        Placement {
+            family: id,
+            relation: Relation::Original,
+            founded: true,
+        }
     }
 
     pub fn into_families(self) -> Vec<Family> {

@@ -51,5 +51,8 @@ pub struct Coverage {
 
 /// Coverage of a story from its families.
 pub fn cover(families: &[String]) -> Coverage {
-    Coverage { independent_sources: families.len(), ..Default::default() }
+    Coverage {
+        independent_sources: families.len(),
+        ..Default::default()
+    }
 }

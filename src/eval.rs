@@ -23,7 +23,10 @@ pub enum EvalError {
 }
 
 fn input(path: &Path, message: impl Into<String>) -> EvalError {
-    EvalError::Input { path: path.display().to_string(), message: message.into() }
+    EvalError::Input {
+        path: path.display().to_string(),
+        message: message.into(),
+    }
 }
 
 fn read(path: &Path) -> Result<String, EvalError> {
@@ -36,15 +39,24 @@ fn json_lines(path: &Path) -> Result<Vec<Value>, EvalError> {
         if line.trim().is_empty() {
             continue;
         }
-        out.push(serde_json::from_str(line).map_err(|e| input(path, format!("line {}: {e}", i + 1)))?);
+        out.push(
+            serde_json::from_str(line).map_err(|e| input(path, format!("line {}: {e}", i + 1)))?,
+        );
     }
     Ok(out)
 }
 
 fn load_report(path: &Path) -> Result<Value, EvalError> {
-    let v: Value = serde_json::from_str(&read(path)?).map_err(|e| input(path, format!("not a JSON report: {e}")))?;
+    let v: Value = serde_json::from_str(&read(path)?)
+        .map_err(|e| input(path, format!("not a JSON report: {e}")))?;
     if v.get("version").and_then(Value::as_u64) != Some(1) {
-        return Err(input(path, format!("report version {}, expected 1", v.get("version").unwrap_or(&Value::Null))));
+        return Err(input(
+            path,
+            format!(
+                "report version {}, expected 1",
+                v.get("version").unwrap_or(&Value::Null)
+            ),
+        ));
     }
     Ok(v)
 }
@@ -73,21 +85,49 @@ pub fn cluster_metrics(gold: &[String], pred: &[String]) -> Map<String, Value> {
     let pp: f64 = p.values().map(|&v| c2(v)).sum();
     let precision = if pp > 0.0 { tp / pp } else { 1.0 };
     let recall = if gp > 0.0 { tp / gp } else { 1.0 };
-    let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
+    let f1 = if precision + recall > 0.0 {
+        2.0 * precision * recall / (precision + recall)
+    } else {
+        0.0
+    };
     let total = n * (n - 1.0) / 2.0;
     let expected = if total > 0.0 { gp * pp / total } else { 0.0 };
     let top = (gp + pp) / 2.0;
-    let ari = if top != expected { (tp - expected) / (top - expected) } else { 1.0 };
-    let bp: f64 = gold.iter().zip(pred).map(|(a, b)| both[&(a.as_str(), b.as_str())] / p[b.as_str()]).sum::<f64>() / n;
-    let br: f64 = gold.iter().zip(pred).map(|(a, b)| both[&(a.as_str(), b.as_str())] / g[a.as_str()]).sum::<f64>() / n;
-    let bf = if bp + br > 0.0 { 2.0 * bp * br / (bp + br) } else { 0.0 };
+    let ari = if top != expected {
+        (tp - expected) / (top - expected)
+    } else {
+        1.0
+    };
+    let bp: f64 = gold
+        .iter()
+        .zip(pred)
+        .map(|(a, b)| both[&(a.as_str(), b.as_str())] / p[b.as_str()])
+        .sum::<f64>()
+        / n;
+    let br: f64 = gold
+        .iter()
+        .zip(pred)
+        .map(|(a, b)| both[&(a.as_str(), b.as_str())] / g[a.as_str()])
+        .sum::<f64>()
+        / n;
+    let bf = if bp + br > 0.0 {
+        2.0 * bp * br / (bp + br)
+    } else {
+        0.0
+    };
     let h = |cnt: &HashMap<&str, f64>| -cnt.values().map(|&v| v / n * (v / n).ln()).sum::<f64>();
     let mi: f64 = both
         .iter()
         .map(|((a, b), &v)| v / n * ((v / n) / ((g[a] / n) * (p[b] / n))).ln())
         .sum();
     let (hg, hp) = (h(&g), h(&p));
-    let nmi = if hg * hp != 0.0 { mi / (hg * hp).sqrt() } else if hg == hp { 1.0 } else { 0.0 };
+    let nmi = if hg * hp != 0.0 {
+        mi / (hg * hp).sqrt()
+    } else if hg == hp {
+        1.0
+    } else {
+        0.0
+    };
     let mut m = Map::new();
     m.insert("articles".into(), json!(gold.len()));
     m.insert("gold_clusters".into(), json!(g.len()));
@@ -115,7 +155,9 @@ pub fn score_stories(report: &Path, gold: &Path) -> Result<Value, EvalError> {
     const KEYS: [&str; 4] = ["story", "incident_id", "subtopic", "clusterNo"];
     let mut gold_map: Vec<(String, String)> = Vec::new();
     for d in json_lines(gold)? {
-        let origin = ["url", "origin", "id", "Id"].iter().find_map(|k| d.get(*k).and_then(str_of).filter(|s| !s.is_empty()));
+        let origin = ["url", "origin", "id", "Id"]
+            .iter()
+            .find_map(|k| d.get(*k).and_then(str_of).filter(|s| !s.is_empty()));
         let story = KEYS.iter().find_map(|k| d.get(*k).and_then(str_of));
         if let (Some(o), Some(s)) = (origin, story) {
             gold_map.push((o, s));
@@ -123,7 +165,12 @@ pub fn score_stories(report: &Path, gold: &Path) -> Result<Value, EvalError> {
     }
     let report = load_report(report)?;
     let pred: HashMap<String, String> = articles(&report)
-        .filter_map(|a| Some((a.get("origin").and_then(str_of)?, a.get("story").and_then(str_of)?)))
+        .filter_map(|a| {
+            Some((
+                a.get("origin").and_then(str_of)?,
+                a.get("story").and_then(str_of)?,
+            ))
+        })
         .collect();
     let mut dedup: BTreeMap<String, String> = BTreeMap::new();
     let mut order = Vec::new();
@@ -141,20 +188,45 @@ pub fn score_stories(report: &Path, gold: &Path) -> Result<Value, EvalError> {
 }
 
 fn articles(report: &Value) -> impl Iterator<Item = &Value> {
-    report.get("articles").and_then(Value::as_array).into_iter().flatten()
+    report
+        .get("articles")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
 }
 
 pub fn score_copies(report_path: &Path, gold_path: &Path) -> Result<Value, EvalError> {
-    let gold: Map<String, Value> = serde_json::from_str(&read(gold_path)?)
-        .map_err(|e| input(gold_path, format!("not a JSON object of origin -> labels: {e}")))?;
+    let gold: Map<String, Value> = serde_json::from_str(&read(gold_path)?).map_err(|e| {
+        input(
+            gold_path,
+            format!("not a JSON object of origin -> labels: {e}"),
+        )
+    })?;
     let report = load_report(report_path)?;
-    let by_origin: HashMap<String, &Value> =
-        articles(&report).filter_map(|a| Some((a.get("origin").and_then(str_of)?, a))).collect();
-    let id_to_origin: HashMap<String, String> = articles(&report)
-        .filter_map(|a| Some((a.get("id").and_then(str_of)?, a.get("origin").and_then(str_of)?)))
+    let by_origin: HashMap<String, &Value> = articles(&report)
+        .filter_map(|a| Some((a.get("origin").and_then(str_of)?, a)))
         .collect();
-    let field = |o: &str, k: &str| gold.get(o).and_then(|g| g.get(k)).and_then(str_of).unwrap_or_default();
-    let fam_of = |o: &str| by_origin.get(o).and_then(|a| a.get("family")).and_then(str_of).unwrap_or_default();
+    let id_to_origin: HashMap<String, String> = articles(&report)
+        .filter_map(|a| {
+            Some((
+                a.get("id").and_then(str_of)?,
+                a.get("origin").and_then(str_of)?,
+            ))
+        })
+        .collect();
+    let field = |o: &str, k: &str| {
+        gold.get(o)
+            .and_then(|g| g.get(k))
+            .and_then(str_of)
+            .unwrap_or_default()
+    };
+    let fam_of = |o: &str| {
+        by_origin
+            .get(o)
+            .and_then(|a| a.get("family"))
+            .and_then(str_of)
+            .unwrap_or_default()
+    };
     let common: Vec<&String> = gold.keys().filter(|o| by_origin.contains_key(*o)).collect();
     let g: Vec<String> = common.iter().map(|o| field(o, "family")).collect();
     let p: Vec<String> = common.iter().map(|o| fam_of(o)).collect();
@@ -177,7 +249,12 @@ pub fn score_copies(report_path: &Path, gold_path: &Path) -> Result<Value, EvalE
     }
     let by_rel: Map<String, Value> = totals
         .iter()
-        .map(|(r, &t)| (r.clone(), json!(r4(*hits.get(r).unwrap_or(&0) as f64 / t as f64))))
+        .map(|(r, &t)| {
+            (
+                r.clone(),
+                json!(r4(*hits.get(r).unwrap_or(&0) as f64 / t as f64)),
+            )
+        })
         .collect();
     out.insert("recall_by_relation".into(), Value::Object(by_rel));
 
@@ -188,12 +265,19 @@ pub fn score_copies(report_path: &Path, gold_path: &Path) -> Result<Value, EvalE
         .flatten()
         .filter_map(|f| Some((f.get("id").and_then(str_of)?, f)))
         .collect();
-    let mut gold_fams: Vec<String> = common.iter().filter(|o| field(o, "relation") != "original").map(|o| field(o, "family")).collect();
+    let mut gold_fams: Vec<String> = common
+        .iter()
+        .filter(|o| field(o, "relation") != "original")
+        .map(|o| field(o, "family"))
+        .collect();
     gold_fams.sort();
     gold_fams.dedup();
     let (mut right, mut asked) = (0usize, 0usize);
     for fam in gold_fams {
-        let Some(orig) = common.iter().find(|o| field(o, "family") == fam && field(o, "relation") == "original") else {
+        let Some(orig) = common
+            .iter()
+            .find(|o| field(o, "family") == fam && field(o, "relation") == "original")
+        else {
             continue;
         };
         asked += 1;
@@ -202,12 +286,22 @@ pub fn score_copies(report_path: &Path, gold_path: &Path) -> Result<Value, EvalE
             .iter()
             .filter(|o| field(o, "family") == fam && **o != *orig && fam_of(o) == fam_of(orig))
             .count();
-        let chosen = pf.and_then(|f| f.get("original")).and_then(str_of).and_then(|id| id_to_origin.get(&id).cloned());
+        let chosen = pf
+            .and_then(|f| f.get("original"))
+            .and_then(str_of)
+            .and_then(|id| id_to_origin.get(&id).cloned());
         if pf.is_some() && copies_with_it > 0 && chosen.as_deref() == Some(orig.as_str()) {
             right += 1;
         }
     }
-    out.insert("original_accuracy".into(), if asked > 0 { json!(r4(right as f64 / asked as f64)) } else { Value::Null });
+    out.insert(
+        "original_accuracy".into(),
+        if asked > 0 {
+            json!(r4(right as f64 / asked as f64))
+        } else {
+            Value::Null
+        },
+    );
     Ok(Value::Object(out))
 }
 
@@ -242,7 +336,8 @@ fn shingles(words: &[String], k: usize) -> HashMap<Vec<&str>, usize> {
         }
     } else if words.len() >= k {
         for i in 0..=words.len() - k {
-            *out.entry(words[i..i + k].iter().map(String::as_str).collect()).or_default() += 1;
+            *out.entry(words[i..i + k].iter().map(String::as_str).collect())
+                .or_default() += 1;
         }
     }
     out
@@ -251,10 +346,19 @@ fn shingles(words: &[String], k: usize) -> HashMap<Vec<&str>, usize> {
 fn shingle_pr(pred: &str, gold: &str, k: usize) -> (f64, f64) {
     let (pw, gw) = (py_words(pred), py_words(gold));
     let (pg, gg) = (shingles(&pw, k), shingles(&gw, k));
-    let tp: usize = pg.iter().map(|(s, &c)| c.min(*gg.get(s).unwrap_or(&0))).sum();
+    let tp: usize = pg
+        .iter()
+        .map(|(s, &c)| c.min(*gg.get(s).unwrap_or(&0)))
+        .sum();
     let np: usize = pg.values().sum();
     let ng: usize = gg.values().sum();
-    let precision = if np > 0 { tp as f64 / np as f64 } else if ng == 0 { 1.0 } else { 0.0 };
+    let precision = if np > 0 {
+        tp as f64 / np as f64
+    } else if ng == 0 {
+        1.0
+    } else {
+        0.0
+    };
     let recall = if ng > 0 { tp as f64 / ng as f64 } else { 1.0 };
     (precision, recall)
 }
@@ -265,7 +369,9 @@ fn predicted_pages(path: &Path, gold: &[Value]) -> Result<HashMap<String, Value>
     let raw = read(path)?;
     let trimmed = raw.trim_start();
     let is_report = trimmed.starts_with('{')
-        && serde_json::from_str::<Value>(trimmed).ok().is_some_and(|v| v.get("version").is_some() && v.get("articles").is_some());
+        && serde_json::from_str::<Value>(trimmed)
+            .ok()
+            .is_some_and(|v| v.get("version").is_some() && v.get("articles").is_some());
     let mut out = HashMap::new();
     if !is_report {
         for d in json_lines(path)? {
@@ -278,7 +384,12 @@ fn predicted_pages(path: &Path, gold: &[Value]) -> Result<HashMap<String, Value>
     let report = load_report(path)?;
     let gold_by_url: HashMap<String, String> = gold
         .iter()
-        .filter_map(|g| Some((g.get("url").and_then(str_of)?, g.get("id").and_then(str_of)?)))
+        .filter_map(|g| {
+            Some((
+                g.get("url").and_then(str_of)?,
+                g.get("id").and_then(str_of)?,
+            ))
+        })
         .collect();
     for a in articles(&report) {
         let origin = a.get("origin").and_then(str_of).unwrap_or_default();
@@ -286,7 +397,11 @@ fn predicted_pages(path: &Path, gold: &[Value]) -> Result<HashMap<String, Value>
         if let Some(id) = gold_by_url.get(&origin) {
             keys.push(id.clone());
         }
-        if let Some(id) = a.get("url").and_then(str_of).and_then(|u| gold_by_url.get(&u).cloned()) {
+        if let Some(id) = a
+            .get("url")
+            .and_then(str_of)
+            .and_then(|u| gold_by_url.get(&u).cloned())
+        {
             keys.push(id);
         }
         for k in keys {
@@ -313,28 +428,47 @@ pub fn score_text(pred_path: &Path, gold_path: &Path) -> Result<Value, EvalError
             }
         }
     }
-    let ids: Vec<&(String, &Value)> = gold_ids.iter().filter(|(id, _)| pred.contains_key(id)).collect();
+    let ids: Vec<&(String, &Value)> = gold_ids
+        .iter()
+        .filter(|(id, _)| pred.contains_key(id))
+        .collect();
     let mut out = Map::new();
     out.insert("pages".into(), json!(ids.len()));
     out.insert("unmatched_gold".into(), json!(gold_ids.len() - ids.len()));
-    let text_of = |v: &Value| v.get("text").and_then(Value::as_str).unwrap_or("").to_string();
+    let text_of = |v: &Value| {
+        v.get("text")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     for (name, k) in [("shingle4", 4usize), ("words", 1usize)] {
         let (mut ps, mut rs, mut fs) = (Vec::new(), Vec::new(), Vec::new());
         for (id, g) in &ids {
             let (p, r) = shingle_pr(&text_of(&pred[id]), &text_of(g), k);
             ps.push(p);
             rs.push(r);
-            fs.push(if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 });
+            fs.push(if p + r > 0.0 {
+                2.0 * p * r / (p + r)
+            } else {
+                0.0
+            });
         }
         let n = ids.len().max(1) as f64;
         let (mp, mr) = (ps.iter().sum::<f64>() / n, rs.iter().sum::<f64>() / n);
-        let f1m = if mp + mr > 0.0 { 2.0 * mp * mr / (mp + mr) } else { 0.0 };
+        let f1m = if mp + mr > 0.0 {
+            2.0 * mp * mr / (mp + mr)
+        } else {
+            0.0
+        };
         out.insert(
             name.into(),
             json!({"P": r4(mp), "R": r4(mr), "F1_of_means": r4(f1m), "mean_F1": r4(fs.iter().sum::<f64>() / n)}),
         );
     }
-    if ids.iter().any(|(_, g)| g.get("title").is_some() || g.get("published").is_some()) {
+    if ids
+        .iter()
+        .any(|(_, g)| g.get("title").is_some() || g.get("published").is_some())
+    {
         out.insert("metadata".into(), metadata_scores(&ids, &pred));
     }
     Ok(Value::Object(out))
@@ -342,7 +476,11 @@ pub fn score_text(pred_path: &Path, gold_path: &Path) -> Result<Value, EvalError
 
 /// Title, author and date agreement with gold metadata (WCXB).
 fn metadata_scores(ids: &[&(String, &Value)], pred: &HashMap<String, Value>) -> Value {
-    let s = |v: Option<&Value>| v.and_then(str_of).map(|x| x.trim().to_string()).filter(|x| !x.is_empty());
+    let s = |v: Option<&Value>| {
+        v.and_then(str_of)
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty())
+    };
     let (mut title_ok, mut title_n) = (0, 0);
     let (mut author_ok, mut author_n, mut author_none_ok, mut author_none_n) = (0, 0, 0, 0);
     let (mut date_ok, mut date_n, mut date_invented, mut date_none_n) = (0, 0, 0, 0);
@@ -350,7 +488,9 @@ fn metadata_scores(ids: &[&(String, &Value)], pred: &HashMap<String, Value>) -> 
         let p = &pred[id];
         if let Some(gt) = s(g.get("title")) {
             title_n += 1;
-            if s(p.get("title")).is_some_and(|pt| crate::text::normalize(&pt) == crate::text::normalize(&gt)) {
+            if s(p.get("title"))
+                .is_some_and(|pt| crate::text::normalize(&pt) == crate::text::normalize(&gt))
+            {
                 title_ok += 1;
             }
         }
@@ -377,7 +517,9 @@ fn metadata_scores(ids: &[&(String, &Value)], pred: &HashMap<String, Value>) -> 
         match s(g.get("published")) {
             Some(gd) => {
                 date_n += 1;
-                if pd.as_deref().map(crate::extract::date::day_of) == Some(crate::extract::date::day_of(&gd)) {
+                if pd.as_deref().map(crate::extract::date::day_of)
+                    == Some(crate::extract::date::day_of(&gd))
+                {
                     date_ok += 1;
                 }
             }
@@ -389,7 +531,13 @@ fn metadata_scores(ids: &[&(String, &Value)], pred: &HashMap<String, Value>) -> 
             }
         }
     }
-    let rate = |a: usize, n: usize| if n > 0 { json!(r4(a as f64 / n as f64)) } else { Value::Null };
+    let rate = |a: usize, n: usize| {
+        if n > 0 {
+            json!(r4(a as f64 / n as f64))
+        } else {
+            Value::Null
+        }
+    };
     json!({
         "title_exact": rate(title_ok, title_n), "title_pages": title_n,
         "author_match": rate(author_ok, author_n), "author_pages": author_n,
@@ -419,12 +567,18 @@ pub fn check(scores: &Value, spec: &str) -> Result<(bool, f64), String> {
         .iter()
         .find_map(|op| spec.split_once(op).map(|(p, v)| (p.trim(), *op, v.trim())))
         .ok_or_else(|| format!("check {spec:?}: expected METRIC>=VALUE (or <=, >, <)"))?;
-    let want: f64 = want.parse().map_err(|_| format!("check {spec:?}: {want:?} is not a number"))?;
+    let want: f64 = want
+        .parse()
+        .map_err(|_| format!("check {spec:?}: {want:?} is not a number"))?;
     let mut v = scores;
     for part in path.split('.') {
-        v = v.get(part).ok_or_else(|| format!("check {spec:?}: no metric {path:?} in the scores"))?;
+        v = v
+            .get(part)
+            .ok_or_else(|| format!("check {spec:?}: no metric {path:?} in the scores"))?;
     }
-    let got = v.as_f64().ok_or_else(|| format!("check {spec:?}: {path} is not a number"))?;
+    let got = v
+        .as_f64()
+        .ok_or_else(|| format!("check {spec:?}: {path} is not a number"))?;
     let ok = match op {
         ">=" => got >= want,
         "<=" => got <= want,
@@ -444,12 +598,22 @@ mod tests {
 
     #[test]
     fn cluster_metrics_match_hand_computed_values() {
-        let m = cluster_metrics(&s(&["a", "a", "a", "b", "b"]), &s(&["x", "x", "y", "y", "y"]));
+        let m = cluster_metrics(
+            &s(&["a", "a", "a", "b", "b"]),
+            &s(&["x", "x", "y", "y", "y"]),
+        );
         // pairs: gold 3+1=4, pred 1+3=4, both: (a,x)=1 pair, (b,y)=1 pair -> tp=2
         assert_eq!(m["pair_P"], json!(0.5));
         assert_eq!(m["pair_R"], json!(0.5));
         let perfect = cluster_metrics(&s(&["a", "a", "b"]), &s(&["1", "1", "2"]));
-        assert_eq!((perfect["pair_F1"].clone(), perfect["ARI"].clone(), perfect["NMI"].clone()), (json!(1.0), json!(1.0), json!(1.0)));
+        assert_eq!(
+            (
+                perfect["pair_F1"].clone(),
+                perfect["ARI"].clone(),
+                perfect["NMI"].clone()
+            ),
+            (json!(1.0), json!(1.0), json!(1.0))
+        );
     }
 
     #[test]
@@ -457,12 +621,18 @@ mod tests {
         let (p, r) = shingle_pr("one two three four five", "one two three four", 4);
         assert_eq!((p, r), (0.5, 1.0));
         assert_eq!(shingle_pr("", "", 4), (1.0, 1.0));
-        assert_eq!(py_words("Don't stop_now, Café!"), s(&["don", "t", "stop_now", "café"]));
+        assert_eq!(
+            py_words("Don't stop_now, Café!"),
+            s(&["don", "t", "stop_now", "café"])
+        );
     }
 
     #[test]
     fn authors_and_checks() {
-        assert!(authors_match(&s(&["Danielle DeSiato", "Donna Enzmann"]), "Danielle DeSiato, Donna Enzmann, and Natalie Nguyen"));
+        assert!(authors_match(
+            &s(&["Danielle DeSiato", "Donna Enzmann"]),
+            "Danielle DeSiato, Donna Enzmann, and Natalie Nguyen"
+        ));
         assert!(!authors_match(&s(&["Someone Else"]), "Danielle DeSiato"));
         let scores = json!({"words": {"mean_F1": 0.94}});
         assert_eq!(check(&scores, "words.mean_F1>=0.93"), Ok((true, 0.94)));

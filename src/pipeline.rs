@@ -29,8 +29,13 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-        Options { limits: Limits::default(), threads }
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
+        Options {
+            limits: Limits::default(),
+            threads,
+        }
     }
 }
 
@@ -134,14 +139,18 @@ pub fn assemble(articles: Vec<Article>, errors: Vec<InputError>) -> Report {
         .map(|(a, p)| ReportArticle::new(a, &p.family, &story_of_family[&p.family]))
         .collect();
 
-    let by_id: HashMap<&str, &ReportArticle> = report_articles.iter().map(|a| (a.id.as_str(), a)).collect();
-    let family_original: HashMap<&str, &str> =
-        families.iter().map(|f| (f.id.as_str(), f.original.as_str())).collect();
+    let by_id: HashMap<&str, &ReportArticle> =
+        report_articles.iter().map(|a| (a.id.as_str(), a)).collect();
+    let family_original: HashMap<&str, &str> = families
+        .iter()
+        .map(|f| (f.id.as_str(), f.original.as_str()))
+        .collect();
     let stories = story_order
         .iter()
         .map(|sid| {
             let fams = &story_families[sid];
-            let arts: Vec<&ReportArticle> = report_articles.iter().filter(|a| &a.story == sid).collect();
+            let arts: Vec<&ReportArticle> =
+                report_articles.iter().filter(|a| &a.story == sid).collect();
             let title = fams
                 .first()
                 .and_then(|f| by_id.get(family_original[f.as_str()]))
@@ -149,11 +158,22 @@ pub fn assemble(articles: Vec<Article>, errors: Vec<InputError>) -> Report {
             story_entry(sid, title, &arts, fams)
         })
         .collect();
-    Report { version: VERSION, articles: report_articles, families, stories, errors }
+    Report {
+        version: VERSION,
+        articles: report_articles,
+        families,
+        stories,
+        errors,
+    }
 }
 
 /// A story's report entry from its articles and families.
-pub fn story_entry(id: &str, title: Option<String>, arts: &[&ReportArticle], fams: &[String]) -> ReportStory {
+pub fn story_entry(
+    id: &str,
+    title: Option<String>,
+    arts: &[&ReportArticle],
+    fams: &[String],
+) -> ReportStory {
     let mut days: Vec<&str> = arts.iter().filter_map(|a| a.published.as_deref()).collect();
     days.sort_unstable();
     let cov = coverage::cover(fams);
@@ -214,7 +234,10 @@ pub fn ingest<P: AsRef<str>>(
             .filter(|p| p.media == MediaType::Text)
             .map(|p| corpus::page_lines(&String::from_utf8_lossy(&p.bytes)))
             .collect();
-        let mut wanted: Vec<u64> = batch_lines.iter().flat_map(|(_, h)| h.iter().copied()).collect();
+        let mut wanted: Vec<u64> = batch_lines
+            .iter()
+            .flat_map(|(_, h)| h.iter().copied())
+            .collect();
         wanted.sort_unstable();
         wanted.dedup();
         let stats = crate::store::merge_stats(store.chrome_lines(&wanted)?, &batch_lines);

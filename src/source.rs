@@ -30,7 +30,9 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_page_bytes: 8 * 1024 * 1024 }
+        Limits {
+            max_page_bytes: 8 * 1024 * 1024,
+        }
     }
 }
 
@@ -87,7 +89,12 @@ fn location(line: &Option<u64>, offset: &Option<u64>) -> String {
 
 impl InputError {
     pub fn new(origin: impl Into<String>, message: impl Into<String>) -> Self {
-        InputError { origin: origin.into(), line: None, offset: None, message: message.into() }
+        InputError {
+            origin: origin.into(),
+            line: None,
+            offset: None,
+            message: message.into(),
+        }
     }
     fn at_line(mut self, line: u64, offset: u64) -> Self {
         self.line = Some(line);
@@ -131,7 +138,12 @@ impl Source {
                 Err(e) => ready.push_back(Err(InputError::new(given, format!("cannot open: {e}")))),
             }
         }
-        Source { limits, pending, ready, jsonl: None }
+        Source {
+            limits,
+            pending,
+            ready,
+            jsonl: None,
+        }
     }
 
     /// The number of files (and stdin) still to read: a progress bar's length.
@@ -140,7 +152,9 @@ impl Source {
     }
 
     fn open_next(&mut self) -> bool {
-        let Some(next) = self.pending.pop_front() else { return false };
+        let Some(next) = self.pending.pop_front() else {
+            return false;
+        };
         let (origin, reader): (String, io::Result<Box<dyn Read>>) = match next {
             Pending::Stdin => ("-".to_string(), Ok(Box::new(io::stdin()))),
             Pending::File(path, origin) => {
@@ -151,17 +165,22 @@ impl Source {
         let reader = match reader {
             Ok(r) => r,
             Err(e) => {
-                self.ready.push_back(Err(InputError::new(&origin, format!("cannot open: {e}"))));
+                self.ready
+                    .push_back(Err(InputError::new(&origin, format!("cannot open: {e}"))));
                 return true;
             }
         };
         let kind = FileKind::of(&origin);
-        let reader: Box<dyn Read> =
-            if kind.gzip { Box::new(MultiGzDecoder::new(reader)) } else { reader };
+        let reader: Box<dyn Read> = if kind.gzip {
+            Box::new(MultiGzDecoder::new(reader))
+        } else {
+            reader
+        };
         if kind.jsonl {
             self.jsonl = Some(JsonLines::new(origin, reader, self.limits));
         } else {
-            self.ready.push_back(read_page(&origin, reader, kind, self.limits));
+            self.ready
+                .push_back(read_page(&origin, reader, kind, self.limits));
         }
         true
     }
@@ -190,7 +209,9 @@ impl Iterator for Source {
 }
 
 fn expand_dir(dir: &Path, pending: &mut VecDeque<Pending>, ready: &mut VecDeque<SourceItem>) {
-    let walk = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name();
+    let walk = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name();
     for entry in walk {
         match entry {
             Ok(e) if e.file_type().is_file() => {
@@ -206,7 +227,10 @@ fn expand_dir(dir: &Path, pending: &mut VecDeque<Pending>, ready: &mut VecDeque<
             Err(e) => {
                 let origin = e.path().map(|p| p.display().to_string());
                 let origin = origin.unwrap_or_else(|| dir.display().to_string());
-                ready.push_back(Err(InputError::new(origin, format!("cannot read folder: {e}"))));
+                ready.push_back(Err(InputError::new(
+                    origin,
+                    format!("cannot read folder: {e}"),
+                )));
             }
         }
     }
@@ -229,7 +253,10 @@ impl FileKind {
             Some(s) => (true, s.to_string()),
             None => (false, lower.clone()),
         };
-        let ext = Path::new(&stem).extension().and_then(|e| e.to_str()).unwrap_or("");
+        let ext = Path::new(&stem)
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("");
         let (jsonl, media, known) = match ext {
             "html" | "htm" | "xhtml" | "shtml" => (false, MediaType::Html, true),
             "txt" | "text" => (false, MediaType::Text, true),
@@ -237,7 +264,12 @@ impl FileKind {
             // A file named explicitly with another extension is sniffed for markup.
             _ => (false, MediaType::Text, false),
         };
-        FileKind { gzip, jsonl, media, known }
+        FileKind {
+            gzip,
+            jsonl,
+            media,
+            known,
+        }
     }
 }
 
@@ -250,9 +282,18 @@ fn read_capped(reader: &mut dyn Read, limit: usize) -> io::Result<(Vec<u8>, bool
     Ok((buf, cut))
 }
 
-fn read_page(origin: &str, mut reader: Box<dyn Read>, kind: FileKind, limits: Limits) -> SourceItem {
+fn read_page(
+    origin: &str,
+    mut reader: Box<dyn Read>,
+    kind: FileKind,
+    limits: Limits,
+) -> SourceItem {
     let (bytes, cut) = read_capped(&mut reader, limits.max_page_bytes).map_err(|e| {
-        let what = if kind.gzip { "cannot decompress (truncated or corrupt gzip?)" } else { "cannot read" };
+        let what = if kind.gzip {
+            "cannot decompress (truncated or corrupt gzip?)"
+        } else {
+            "cannot read"
+        };
         InputError::new(origin, format!("{what}: {e}"))
     })?;
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
@@ -264,7 +305,11 @@ fn read_page(origin: &str, mut reader: Box<dyn Read>, kind: FileKind, limits: Li
             "binary content (NUL or control bytes), not a web page or text: skipped",
         ));
     }
-    let media = if kind.known { kind.media } else { sniff(&bytes) };
+    let media = if kind.known {
+        kind.media
+    } else {
+        sniff(&bytes)
+    };
     Ok(RawPage {
         origin: origin.to_string(),
         media,
@@ -357,7 +402,14 @@ struct JsonLines {
 
 impl JsonLines {
     fn new(path: String, reader: Box<dyn Read>, limits: Limits) -> Self {
-        JsonLines { path, reader: BufReader::new(reader), limits, line: 0, offset: 0, done: false }
+        JsonLines {
+            path,
+            reader: BufReader::new(reader),
+            limits,
+            line: 0,
+            offset: 0,
+            done: false,
+        }
     }
 
     /// Reads one line of at most the cap; a longer line is drained and reported.
@@ -371,7 +423,11 @@ impl JsonLines {
                 Err(e) => return Err(e),
             };
             if available.is_empty() {
-                return Ok(if buf.is_empty() && !too_long { None } else { Some((buf, too_long)) });
+                return Ok(if buf.is_empty() && !too_long {
+                    None
+                } else {
+                    Some((buf, too_long))
+                });
             }
             let (chunk, found) = match available.iter().position(|&b| b == b'\n') {
                 Some(i) => (&available[..=i], true),
@@ -415,7 +471,8 @@ impl Iterator for JsonLines {
                 }
             };
             self.line += 1;
-            let err = |m: String| Some(Err(InputError::new(&self.path, m).at_line(self.line, start)));
+            let err =
+                |m: String| Some(Err(InputError::new(&self.path, m).at_line(self.line, start)));
             if too_long {
                 let cap = self.limits.max_page_bytes;
                 return err(format!("line longer than the {cap}-byte cap: skipped"));
@@ -427,9 +484,9 @@ impl Iterator for JsonLines {
                 Ok(r) => r,
                 Err(e) => return err(format!("not a JSON object: {e}")),
             };
-            return Some(self.page_of(record).ok_or(()).or_else(|_| {
-                Err(InputError::new(&self.path, "record has neither `text` nor `html`: skipped")
-                    .at_line(self.line, start))
+            return Some(self.page_of(record).ok_or_else(|| {
+                InputError::new(&self.path, "record has neither `text` nor `html`: skipped")
+                    .at_line(self.line, start)
             }));
         }
         None
@@ -481,15 +538,24 @@ mod tests {
     fn folders_are_walked_in_sorted_order_and_unknown_files_skipped() {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "b/2.txt", b"second page");
-        write(dir.path(), "a.html", b"<html><body><p>first</p></body></html>");
+        write(
+            dir.path(),
+            "a.html",
+            b"<html><body><p>first</p></body></html>",
+        );
         write(dir.path(), "b/1.txt", b"first text");
         write(dir.path(), "notes.md", b"ignored");
         let root = dir.path().to_string_lossy().into_owned();
-        let origins: Vec<String> =
-            Source::new(&[root.clone()], Limits::default()).map(|p| p.unwrap().origin).collect();
+        let origins: Vec<String> = Source::new(std::slice::from_ref(&root), Limits::default())
+            .map(|p| p.unwrap().origin)
+            .collect();
         assert_eq!(
             origins,
-            vec![format!("{root}/a.html"), format!("{root}/b/1.txt"), format!("{root}/b/2.txt")]
+            vec![
+                format!("{root}/a.html"),
+                format!("{root}/b/1.txt"),
+                format!("{root}/b/2.txt")
+            ]
         );
     }
 
@@ -505,14 +571,21 @@ mod tests {
             "{\"title\": \"no body\"}\n",
         );
         let path = write(dir.path(), "in.jsonl", body.as_bytes());
-        let items: Vec<SourceItem> = Source::new(&[path.clone()], Limits::default()).collect();
+        let items: Vec<SourceItem> =
+            Source::new(std::slice::from_ref(&path), Limits::default()).collect();
         assert_eq!(items.len(), 5);
         assert_eq!(items[0].as_ref().unwrap().origin, "https://x.test/1");
         assert_eq!(items[1].as_ref().unwrap().origin, "7");
-        assert_eq!(items[1].as_ref().unwrap().given.authors, vec!["Ana Ruiz", "Bo Li"]);
+        assert_eq!(
+            items[1].as_ref().unwrap().given.authors,
+            vec!["Ana Ruiz", "Bo Li"]
+        );
         assert_eq!(items[2].as_ref().unwrap().origin, format!("{path}:4"));
         let bad = items[3].as_ref().unwrap_err();
-        assert_eq!((bad.line, bad.offset), (Some(5), Some(body.find("{not").unwrap() as u64)));
+        assert_eq!(
+            (bad.line, bad.offset),
+            (Some(5), Some(body.find("{not").unwrap() as u64))
+        );
         assert!(items[4].as_ref().unwrap_err().message.contains("neither"));
     }
 
@@ -520,7 +593,15 @@ mod tests {
     fn pages_over_the_cap_are_cut_and_say_so() {
         let dir = tempfile::tempdir().unwrap();
         let path = write(dir.path(), "big.txt", &vec![b'a'; 5000]);
-        let page = Source::new(&[path], Limits { max_page_bytes: 1000 }).next().unwrap().unwrap();
+        let page = Source::new(
+            &[path],
+            Limits {
+                max_page_bytes: 1000,
+            },
+        )
+        .next()
+        .unwrap()
+        .unwrap();
         assert_eq!(page.bytes.len(), 1000);
         assert_eq!(page.cut_at, Some(1000));
     }
@@ -529,15 +610,24 @@ mod tests {
     fn bad_files_are_located_errors_not_panics() {
         let dir = tempfile::tempdir().unwrap();
         let empty = write(dir.path(), "empty.txt", b"  \n");
-        let binary = write(dir.path(), "bin.html", &[0x7f, b'E', b'L', b'F', 0, 0, 1, 2]);
+        let binary = write(
+            dir.path(),
+            "bin.html",
+            &[0x7f, b'E', b'L', b'F', 0, 0, 1, 2],
+        );
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         gz.write_all(&b"<html><body>".repeat(500)).unwrap();
         let mut gz = gz.finish().unwrap();
         gz.truncate(gz.len() / 2);
         let truncated = write(dir.path(), "cut.html.gz", &gz);
-        let missing = dir.path().join("missing.txt").to_string_lossy().into_owned();
+        let missing = dir
+            .path()
+            .join("missing.txt")
+            .to_string_lossy()
+            .into_owned();
         for path in [empty, binary, truncated, missing] {
-            let items: Vec<SourceItem> = Source::new(&[path.clone()], Limits::default()).collect();
+            let items: Vec<SourceItem> =
+                Source::new(std::slice::from_ref(&path), Limits::default()).collect();
             assert_eq!(items.len(), 1, "{path}");
             let err = items[0].as_ref().unwrap_err();
             assert_eq!(err.origin, path);
@@ -547,9 +637,18 @@ mod tests {
     #[test]
     fn over_long_jsonl_lines_are_skipped_and_the_next_line_read() {
         let dir = tempfile::tempdir().unwrap();
-        let long = format!("{{\"text\": \"{}\"}}\n{{\"text\": \"ok\"}}\n", "x".repeat(3000));
+        let long = format!(
+            "{{\"text\": \"{}\"}}\n{{\"text\": \"ok\"}}\n",
+            "x".repeat(3000)
+        );
         let path = write(dir.path(), "l.jsonl", long.as_bytes());
-        let items: Vec<SourceItem> = Source::new(&[path], Limits { max_page_bytes: 1000 }).collect();
+        let items: Vec<SourceItem> = Source::new(
+            &[path],
+            Limits {
+                max_page_bytes: 1000,
+            },
+        )
+        .collect();
         assert!(items[0].as_ref().unwrap_err().message.contains("cap"));
         assert_eq!(items[1].as_ref().unwrap().bytes, b"ok");
     }

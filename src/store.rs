@@ -26,13 +26,24 @@ use crate::stories;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("store {path}: {source}")]
-    Sqlite { path: String, source: rusqlite::Error },
+    Sqlite {
+        path: String,
+        source: rusqlite::Error,
+    },
     #[error("store {path} has schema version {found}, newer than this storyline knows ({known}); use a newer storyline")]
-    TooNew { path: String, found: i64, known: i64 },
+    TooNew {
+        path: String,
+        found: i64,
+        known: i64,
+    },
     #[error("no {what} with id {id} in the store (list them with `storyline stories`)")]
     NotFound { what: &'static str, id: String },
     #[error("id {id} is ambiguous: it starts {n} {what} ids; give more digits")]
-    Ambiguous { what: &'static str, id: String, n: usize },
+    Ambiguous {
+        what: &'static str,
+        id: String,
+        n: usize,
+    },
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
 }
@@ -126,33 +137,54 @@ pub struct StoryRow {
 impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         let p = path.display().to_string();
-        let err = |source| StoreError::Sqlite { path: p.clone(), source };
+        let err = |source| StoreError::Sqlite {
+            path: p.clone(),
+            source,
+        };
         let conn = Connection::open(path).map_err(err)?;
-        conn.busy_timeout(std::time::Duration::from_secs(30)).map_err(err)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(err)?;
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(err)?;
-        conn.pragma_update(None, "foreign_keys", "ON").map_err(err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))
+            .map_err(err)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(err)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(err)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(err)?;
         let mut store = Store { conn, path: p };
         store.migrate()?;
         Ok(store)
     }
 
     fn err(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
-        move |source| StoreError::Sqlite { path: self.path.clone(), source }
+        move |source| StoreError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
     }
 
     fn migrate(&mut self) -> Result<()> {
-        let version: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(self.err())?;
+        let version: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(self.err())?;
         let known = MIGRATIONS.len() as i64;
         if version > known {
-            return Err(StoreError::TooNew { path: self.path.clone(), found: version, known });
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found: version,
+                known,
+            });
         }
         let path = self.path.clone();
-        let err = |source| StoreError::Sqlite { path: path.clone(), source };
+        let err = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
         let tx = self.conn.transaction().map_err(err)?;
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
             tx.execute_batch(sql).map_err(err)?;
-            tx.pragma_update(None, "user_version", i as i64 + 1).map_err(err)?;
+            tx.pragma_update(None, "user_version", i as i64 + 1)
+                .map_err(err)?;
         }
         tx.commit().map_err(err)
     }
@@ -174,10 +206,19 @@ impl Store {
     /// The stored statistics of the given lines.
     pub fn chrome_lines(&self, hashes: &[u64]) -> Result<CorpusLines> {
         let mut out = CorpusLines::default();
-        let mut stmt = self.conn.prepare_cached("SELECT k1, k2, k3 FROM chrome_lines WHERE hash = ?1").map_err(self.err())?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT k1, k2, k3 FROM chrome_lines WHERE hash = ?1")
+            .map_err(self.err())?;
         for &h in hashes {
             let row: Option<Keys> = stmt
-                .query_row([h as i64], |r| Ok([r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64, r.get::<_, i64>(2)? as u64]))
+                .query_row([h as i64], |r| {
+                    Ok([
+                        r.get::<_, i64>(0)? as u64,
+                        r.get::<_, i64>(1)? as u64,
+                        r.get::<_, i64>(2)? as u64,
+                    ])
+                })
                 .optional()
                 .map_err(self.err())?;
             if let Some(k) = row {
@@ -197,7 +238,10 @@ impl Store {
         input_errors: &[InputError],
     ) -> Result<BatchCount> {
         let path = self.path.clone();
-        let err = |source| StoreError::Sqlite { path: path.clone(), source };
+        let err = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
         let tx = self.conn.transaction().map_err(err)?;
         {
             let mut put = tx
@@ -207,19 +251,28 @@ impl Store {
             hashes.sort_unstable();
             for h in hashes {
                 let k = stats.lines[h];
-                put.execute(params![*h as i64, k[0] as i64, k[1] as i64, k[2] as i64]).map_err(err)?;
+                put.execute(params![*h as i64, k[0] as i64, k[1] as i64, k[2] as i64])
+                    .map_err(err)?;
             }
             let mut fail = tx
                 .prepare_cached("INSERT OR IGNORE INTO pages_failed (page_key, origin, message) VALUES (?1, ?2, ?3)")
                 .map_err(err)?;
             for (key, e) in failures {
-                fail.execute(params![key, e.origin, e.message]).map_err(err)?;
+                fail.execute(params![key, e.origin, e.message])
+                    .map_err(err)?;
             }
             let mut input = tx
                 .prepare_cached("INSERT OR IGNORE INTO input_errors (origin, line, offset, message) VALUES (?1, ?2, ?3, ?4)")
                 .map_err(err)?;
             for e in input_errors {
-                input.execute(params![e.origin, e.line.map(|l| l as i64), e.offset.map(|o| o as i64), e.message]).map_err(err)?;
+                input
+                    .execute(params![
+                        e.origin,
+                        e.line.map(|l| l as i64),
+                        e.offset.map(|o| o as i64),
+                        e.message
+                    ])
+                    .map_err(err)?;
             }
         }
         let mut count = BatchCount::default();
@@ -262,14 +315,18 @@ impl Store {
                 })
             })
             .map_err(self.err())?;
-        rows.collect::<std::result::Result<_, _>>().map_err(self.err())
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(self.err())
     }
 
     /// Finds the one id in `table` that starts with `prefix`.
     fn resolve(&self, table: &str, what: &'static str, prefix: &str) -> Result<String> {
         let clean: String = prefix.trim().to_ascii_lowercase();
         if clean.is_empty() || !clean.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Err(StoreError::NotFound { what, id: prefix.to_string() });
+            return Err(StoreError::NotFound {
+                what,
+                id: prefix.to_string(),
+            });
         }
         let sql = format!("SELECT id FROM {table} WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT 2");
         let upper = format!("{clean}g");
@@ -280,16 +337,29 @@ impl Store {
             .collect::<std::result::Result<_, _>>()
             .map_err(self.err())?;
         match ids.len() {
-            0 => Err(StoreError::NotFound { what, id: prefix.to_string() }),
+            0 => Err(StoreError::NotFound {
+                what,
+                id: prefix.to_string(),
+            }),
             1 => Ok(ids.into_iter().next().unwrap_or_default()),
-            n => Err(StoreError::Ambiguous { what, id: prefix.to_string(), n }),
+            n => Err(StoreError::Ambiguous {
+                what,
+                id: prefix.to_string(),
+                n,
+            }),
         }
     }
 
     pub fn article(&self, id_prefix: &str) -> Result<ReportArticle> {
         let id = self.resolve("articles", "article", id_prefix)?;
         let rows = self.articles_where("a.id = ?1", &id)?;
-        rows.into_iter().next().map(|(a, _)| a).ok_or(StoreError::NotFound { what: "article", id })
+        rows.into_iter()
+            .next()
+            .map(|(a, _)| a)
+            .ok_or(StoreError::NotFound {
+                what: "article",
+                id,
+            })
     }
 
     /// One story in the report's shape: the story, its families and their articles.
@@ -297,14 +367,20 @@ impl Store {
         let id = self.resolve("stories", "story", id_prefix)?;
         let title: Option<String> = self
             .conn
-            .query_row("SELECT title FROM stories WHERE id = ?1", [&id], |r| r.get(0))
+            .query_row("SELECT title FROM stories WHERE id = ?1", [&id], |r| {
+                r.get(0)
+            })
             .map_err(self.err())?;
         let rows = self.articles_where("f.story = ?1", &id)?;
         let mut families: Vec<Family> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         for (a, m) in &rows {
             let i = *index.entry(a.family.clone()).or_insert_with(|| {
-                families.push(Family { id: a.family.clone(), original: String::new(), members: Vec::new() });
+                families.push(Family {
+                    id: a.family.clone(),
+                    original: String::new(),
+                    members: Vec::new(),
+                });
                 families.len() - 1
             });
             if m.relation == Relation::Original {
@@ -316,7 +392,13 @@ impl Store {
         let refs: Vec<&ReportArticle> = articles.iter().collect();
         let fam_ids: Vec<String> = families.iter().map(|f| f.id.clone()).collect();
         let story: ReportStory = story_entry(&id, title, &refs, &fam_ids);
-        Ok(Report { version: VERSION, articles, families, stories: vec![story], errors: Vec::new() })
+        Ok(Report {
+            version: VERSION,
+            articles,
+            families,
+            stories: vec![story],
+            errors: Vec::new(),
+        })
     }
 
     fn articles_where(&self, cond: &str, value: &str) -> Result<Vec<(ReportArticle, Member)>> {
@@ -342,19 +424,44 @@ impl Store {
                     r.get::<_, String>(10)?,
                     r.get::<_, String>(11)?,
                     r.get::<_, String>(12)?,
-                    (r.get::<_, String>(13)?, r.get::<_, f64>(14)?, r.get::<_, String>(15)?),
+                    (
+                        r.get::<_, String>(13)?,
+                        r.get::<_, f64>(14)?,
+                        r.get::<_, String>(15)?,
+                    ),
                 ))
             })
             .map_err(self.err())?;
         let mut out = Vec::new();
         for row in raw {
-            let (id, origin, url, title, authors, outlet, published, language, text, family, story, removed, notes, (rel, sim, ev)) =
-                row.map_err(self.err())?;
+            let (
+                id,
+                origin,
+                url,
+                title,
+                authors,
+                outlet,
+                published,
+                language,
+                text,
+                family,
+                story,
+                removed,
+                notes,
+                (rel, sim, ev),
+            ) = row.map_err(self.err())?;
             fn json<T: serde::de::DeserializeOwned>(id: &str, s: &str) -> Result<T> {
-                serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("article {id}: {e}")))
+                serde_json::from_str(s)
+                    .map_err(|e| StoreError::Corrupt(format!("article {id}: {e}")))
             }
-            let relation = Relation::parse(&rel).ok_or_else(|| StoreError::Corrupt(format!("article {id}: relation {rel:?}")))?;
-            let member = Member { article: id.clone(), relation, similarity: sim, evidence: json(&id, &ev)? };
+            let relation = Relation::parse(&rel)
+                .ok_or_else(|| StoreError::Corrupt(format!("article {id}: relation {rel:?}")))?;
+            let member = Member {
+                article: id.clone(),
+                relation,
+                similarity: sim,
+                evidence: json(&id, &ev)?,
+            };
             let article = ReportArticle {
                 id: id.clone(),
                 origin,
@@ -378,9 +485,16 @@ impl Store {
     /// Counts for a summary: articles, families, stories.
     pub fn counts(&self) -> Result<(usize, usize, usize)> {
         let q = |sql: &str| -> Result<usize> {
-            self.conn.query_row(sql, [], |r| r.get::<_, i64>(0)).map(|n| n as usize).map_err(self.err())
+            self.conn
+                .query_row(sql, [], |r| r.get::<_, i64>(0))
+                .map(|n| n as usize)
+                .map_err(self.err())
         };
-        Ok((q("SELECT COUNT(*) FROM articles")?, q("SELECT COUNT(*) FROM families")?, q("SELECT COUNT(*) FROM stories")?))
+        Ok((
+            q("SELECT COUNT(*) FROM articles")?,
+            q("SELECT COUNT(*) FROM families")?,
+            q("SELECT COUNT(*) FROM stories")?,
+        ))
     }
 }
 
@@ -393,7 +507,11 @@ enum Inserted {
 /// Inserts an article and places it: it joins the family of its exact text or founds one (and
 /// the new family opens its story).
 fn insert_article(tx: &Transaction, page_key: &str, a: &Article) -> rusqlite::Result<Inserted> {
-    let exists: Option<i64> = tx.query_row("SELECT 1 FROM articles WHERE id = ?1", [&a.id], |r| r.get(0)).optional()?;
+    let exists: Option<i64> = tx
+        .query_row("SELECT 1 FROM articles WHERE id = ?1", [&a.id], |r| {
+            r.get(0)
+        })
+        .optional()?;
     if exists.is_some() {
         return Ok(Inserted::Already);
     }
@@ -407,7 +525,9 @@ fn insert_article(tx: &Transaction, page_key: &str, a: &Article) -> rusqlite::Re
         )
         .optional()?;
     let (family, member, story, founded) = match existing {
-        Some((family, original, story)) => (family, copies::exact_member(&a.id, &original), story, false),
+        Some((family, original, story)) => {
+            (family, copies::exact_member(&a.id, &original), story, false)
+        }
         None => {
             let family = copies::family_id(&a.id);
             let (story, _) = stories::assign(&family);
@@ -459,8 +579,15 @@ fn insert_article(tx: &Transaction, page_key: &str, a: &Article) -> rusqlite::Re
             params![story, p],
         )?;
     }
-    tx.execute("UPDATE stories SET updated_seq = ?2 WHERE id = ?1", params![story, seq])?;
-    Ok(if founded { Inserted::Founded } else { Inserted::Joined })
+    tx.execute(
+        "UPDATE stories SET updated_seq = ?2 WHERE id = ?1",
+        params![story, seq],
+    )?;
+    Ok(if founded {
+        Inserted::Founded
+    } else {
+        Inserted::Joined
+    })
 }
 
 mod erased {

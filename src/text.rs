@@ -13,7 +13,9 @@ use unicode_normalization::UnicodeNormalization;
 /// Folds a text to the comparison form: NFKC, lower case, plain quotes and dashes, single spaces.
 pub fn normalize(text: &str) -> String {
     // Most text is already in NFKC; the quick check skips the costly decomposition.
-    if unicode_normalization::is_nfkc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
+    if unicode_normalization::is_nfkc_quick(text.chars())
+        == unicode_normalization::IsNormalized::Yes
+    {
         fold(text.chars())
     } else {
         fold(text.nfkc())
@@ -42,10 +44,10 @@ fn fold(chars: impl Iterator<Item = char>) -> String {
 pub fn fold_char(c: char) -> char {
     match c {
         '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => '\'',
-        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => {
-            '"'
-        }
-        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' => '-',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+        | '\u{00BB}' => '"',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' => '-',
         '\u{00A0}' | '\u{2007}' | '\u{202F}' | '\u{200B}' | '\u{FEFF}' => ' ',
         c => c,
     }
@@ -111,13 +113,20 @@ pub fn sentences(paragraph: &str) -> Vec<&str> {
             continue;
         }
         let next = chars[k].1;
-        if !(next.is_uppercase() || next.is_ascii_digit() || matches!(next, '"' | '\u{201C}' | '\'' | '\u{2018}')) {
+        if !(next.is_uppercase()
+            || next.is_ascii_digit()
+            || matches!(next, '"' | '\u{201C}' | '\'' | '\u{2018}'))
+        {
             continue;
         }
         if c == '.' && is_abbreviation(&paragraph[start..pos]) {
             continue;
         }
-        let end = if j < chars.len() { chars[j].0 } else { paragraph.len() };
+        let end = if j < chars.len() {
+            chars[j].0
+        } else {
+            paragraph.len()
+        };
         let s = paragraph[start..end].trim();
         if !s.is_empty() {
             out.push(s);
@@ -133,15 +142,18 @@ pub fn sentences(paragraph: &str) -> Vec<&str> {
 }
 
 fn is_abbreviation(before: &str) -> bool {
-    let last = before.rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
+    let last = before
+        .rsplit(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or("");
     if last.chars().count() == 1 && last.chars().all(char::is_uppercase) {
         return true; // an initial: "John F. Kennedy"
     }
     const ABBREVIATIONS: &[&str] = &[
         "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt",
-        "st", "jr", "sr", "no", "vs", "inc", "corp", "co", "ltd", "jan", "feb", "mar", "apr", "jun",
-        "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "etc",
-        "approx", "dept", "mt", "ft", "rev", "pres", "gov't",
+        "st", "jr", "sr", "no", "vs", "inc", "corp", "co", "ltd", "jan", "feb", "mar", "apr",
+        "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e",
+        "etc", "approx", "dept", "mt", "ft", "rev", "pres", "gov't",
     ];
     ABBREVIATIONS.contains(&last.to_lowercase().as_str())
 }
@@ -152,9 +164,18 @@ mod tests {
 
     #[test]
     fn normalisation_folds_typography_case_and_space() {
-        assert_eq!(normalize("  \u{201C}Hello\u{201D}\u{00A0}World \u{2014} it\u{2019}s\n\n"), "\"hello\" world - it's");
-        assert_eq!(text_hash("The  fire\u{2019}s out."), text_hash("the fire's out."));
-        assert_ne!(text_hash("The fire is out."), text_hash("The fire is not out."));
+        assert_eq!(
+            normalize("  \u{201C}Hello\u{201D}\u{00A0}World \u{2014} it\u{2019}s\n\n"),
+            "\"hello\" world - it's"
+        );
+        assert_eq!(
+            text_hash("The  fire\u{2019}s out."),
+            text_hash("the fire's out.")
+        );
+        assert_ne!(
+            text_hash("The fire is out."),
+            text_hash("The fire is not out.")
+        );
     }
 
     #[test]
@@ -183,7 +204,20 @@ mod tests {
 
     #[test]
     fn words_keep_inner_apostrophes_and_hyphens() {
-        let w: Vec<&str> = words("The mayor's long-term plan -- 'bold', they said (2024).").collect();
-        assert_eq!(w, vec!["The", "mayor's", "long-term", "plan", "bold", "they", "said", "2024"]);
+        let w: Vec<&str> =
+            words("The mayor's long-term plan -- 'bold', they said (2024).").collect();
+        assert_eq!(
+            w,
+            vec![
+                "The",
+                "mayor's",
+                "long-term",
+                "plan",
+                "bold",
+                "they",
+                "said",
+                "2024"
+            ]
+        );
     }
 }

@@ -29,19 +29,37 @@ const LANES: &[&str] = &[
 
 fn article(fixture: &str) -> Value {
     let path = format!("tests/fixtures/chrome/{fixture}.txt");
-    let out = Command::cargo_bin("storyline").unwrap().args(["analyze", &path]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::cargo_bin("storyline")
+        .unwrap()
+        .args(["analyze", &path])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["articles"].as_array().unwrap().len(), 1);
     report["articles"][0].clone()
 }
 
 fn paragraphs(a: &Value) -> Vec<String> {
-    a["text"].as_str().unwrap().split("\n\n").map(str::to_string).collect()
+    a["text"]
+        .as_str()
+        .unwrap()
+        .split("\n\n")
+        .map(str::to_string)
+        .collect()
 }
 
 fn reasons(a: &Value) -> Vec<String> {
-    a["removed"].as_array().unwrap().iter().map(|r| r["reason"].as_str().unwrap().to_string()).collect()
+    a["removed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["reason"].as_str().unwrap().to_string())
+        .collect()
 }
 
 /// The parts of an article a reviewer checks, in a stable order.
@@ -56,7 +74,10 @@ fn view(a: &Value) -> Value {
 fn menus_and_skip_link() {
     let a = article("menus-and-skip-link");
     assert_eq!(paragraphs(&a), FERRY);
-    assert_eq!(a["title"], "Ferry service to Inishmor resumes after six-week repair");
+    assert_eq!(
+        a["title"],
+        "Ferry service to Inishmor resumes after six-week repair"
+    );
     assert!(reasons(&a).contains(&"skip link".to_string()));
     insta::assert_json_snapshot!(view(&a));
 }
@@ -64,9 +85,16 @@ fn menus_and_skip_link() {
 #[test]
 fn byline_with_several_people_and_an_outlet() {
     let a = article("byline-with-outlet");
-    let want: Vec<&str> = FERRY.iter().copied().filter(|p| !p.contains("lambing")).collect();
+    let want: Vec<&str> = FERRY
+        .iter()
+        .copied()
+        .filter(|p| !p.contains("lambing"))
+        .collect();
     assert_eq!(paragraphs(&a), want);
-    assert_eq!(a["authors"], serde_json::json!(["Siobhan Kerr", "Declan Moy", "Aoife Brandt"]));
+    assert_eq!(
+        a["authors"],
+        serde_json::json!(["Siobhan Kerr", "Declan Moy", "Aoife Brandt"])
+    );
     assert_eq!(a["outlet"], "Carrow Island Times");
     assert_eq!(a["published"], "2024-06-14");
     insta::assert_json_snapshot!(view(&a));
@@ -120,7 +148,10 @@ fn headline_printed_twice_and_subheadings_kept() {
     want.insert(2, "What islanders faced");
     want.insert(5, "What happens next");
     assert_eq!(paragraphs(&a), want);
-    assert_eq!(a["title"], "Ferry service to Inishmor resumes after six-week repair");
+    assert_eq!(
+        a["title"],
+        "Ferry service to Inishmor resumes after six-week repair"
+    );
     assert_eq!(a["outlet"], "Carrow Island Times");
     insta::assert_json_snapshot!(view(&a));
 }

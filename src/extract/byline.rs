@@ -20,29 +20,104 @@ pub struct Byline {
 static BY_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:(?:written|words|story|text|report(?:ing|ed)?|posted|published)\s+)?by\s*[:\-]?\s+").unwrap()
 });
-static AUTHOR_LABEL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\s*(?:authors?|writers?|reporters?|byline)\s*[:\-]\s*").unwrap());
+static AUTHOR_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:authors?|writers?|reporters?|byline)\s*[:\-]\s*").unwrap()
+});
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\S+@\S+\.\w+").unwrap());
 static TAIL_DATE_OR_TIME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\s*(?:[|•·]|\bupdated\b|\bpublished\b|\bposted\b|\bon\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)|\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b).*$").unwrap()
 });
 
 const ORG_WORDS: &[&str] = &[
-    "news", "press", "times", "post", "herald", "tribune", "journal", "gazette", "daily", "weekly",
-    "agency", "agencies", "reuters", "associated", "afp", "bloomberg", "media", "network", "radio",
-    "tv", "television", "channel", "magazine", "staff", "wire", "service", "services", "group",
-    "inc", "ltd", "llc", "editorial", "desk", "team", "observer", "chronicle", "courier",
-    "dispatch", "bulletin", "standard", "telegraph", "guardian", "independent", "examiner",
-    "sentinel", "review", "report", "online", "digital", "broadcasting", "corporation", "com",
-    "bureau", "newsroom", "board", "contributors", "contributor", "reports", "editors", "editor",
+    "news",
+    "press",
+    "times",
+    "post",
+    "herald",
+    "tribune",
+    "journal",
+    "gazette",
+    "daily",
+    "weekly",
+    "agency",
+    "agencies",
+    "reuters",
+    "associated",
+    "afp",
+    "bloomberg",
+    "media",
+    "network",
+    "radio",
+    "tv",
+    "television",
+    "channel",
+    "magazine",
+    "staff",
+    "wire",
+    "service",
+    "services",
+    "group",
+    "inc",
+    "ltd",
+    "llc",
+    "editorial",
+    "desk",
+    "team",
+    "observer",
+    "chronicle",
+    "courier",
+    "dispatch",
+    "bulletin",
+    "standard",
+    "telegraph",
+    "guardian",
+    "independent",
+    "examiner",
+    "sentinel",
+    "review",
+    "report",
+    "online",
+    "digital",
+    "broadcasting",
+    "corporation",
+    "com",
+    "bureau",
+    "newsroom",
+    "board",
+    "contributors",
+    "contributor",
+    "reports",
+    "editors",
+    "editor",
 ];
 
 const ROLES: &[&str] = &[
-    "staff writer", "staff reporter", "staff", "senior writer", "senior reporter", "writer",
-    "reporter", "correspondent", "senior correspondent", "chief correspondent", "contributor",
-    "contributing writer", "editor", "senior editor", "columnist", "special correspondent",
-    "political correspondent", "political reporter", "investigative reporter", "news editor",
-    "photographer", "for", "the associated press", "associated press", "updated", "published",
+    "staff writer",
+    "staff reporter",
+    "staff",
+    "senior writer",
+    "senior reporter",
+    "writer",
+    "reporter",
+    "correspondent",
+    "senior correspondent",
+    "chief correspondent",
+    "contributor",
+    "contributing writer",
+    "editor",
+    "senior editor",
+    "columnist",
+    "special correspondent",
+    "political correspondent",
+    "political reporter",
+    "investigative reporter",
+    "news editor",
+    "photographer",
+    "for",
+    "the associated press",
+    "associated press",
+    "updated",
+    "published",
 ];
 
 /// True where a line reads like a byline: "By ..." or "Author: ...".
@@ -79,7 +154,11 @@ pub fn split_authors(raw: &str, known_outlet: Option<&str>) -> Byline {
     let parts = s
         .split([',', ';', '&', '/', '|', '\n'])
         .flat_map(|p| split_on_and(p))
-        .map(|p| p.trim().trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'').to_string())
+        .map(|p| {
+            p.trim()
+                .trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'')
+                .to_string()
+        })
         .filter(|p| !p.is_empty());
     for part in parts {
         let part = strip_role(&part);
@@ -100,7 +179,10 @@ pub fn split_authors(raw: &str, known_outlet: Option<&str>) -> Byline {
 fn split_on_and(part: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = part;
-    while let Some(i) = find_word(rest, &[" and ", " And ", " AND ", " with ", " y ", " und ", " et "]) {
+    while let Some(i) = find_word(
+        rest,
+        &[" and ", " And ", " AND ", " with ", " y ", " und ", " et "],
+    ) {
         out.push(&rest[..i.0]);
         rest = &rest[i.0 + i.1..];
     }
@@ -109,7 +191,10 @@ fn split_on_and(part: &str) -> Vec<&str> {
 }
 
 fn find_word(s: &str, words: &[&str]) -> Option<(usize, usize)> {
-    words.iter().filter_map(|w| s.find(w).map(|i| (i, w.len()))).min()
+    words
+        .iter()
+        .filter_map(|w| s.find(w).map(|i| (i, w.len())))
+        .min()
 }
 
 fn strip_role(part: &str) -> String {
@@ -125,7 +210,17 @@ fn strip_role(part: &str) -> String {
                 p.truncate(p.len() - role.len() - 1);
                 break;
             }
-            if lower.starts_with(&format!("{role} ")) && matches!(*role, "staff writer" | "staff reporter" | "correspondent" | "reporter" | "writer" | "editor") {
+            if lower.starts_with(&format!("{role} "))
+                && matches!(
+                    *role,
+                    "staff writer"
+                        | "staff reporter"
+                        | "correspondent"
+                        | "reporter"
+                        | "writer"
+                        | "editor"
+                )
+            {
                 p = p[role.len() + 1..].to_string();
                 break;
             }
@@ -144,8 +239,17 @@ fn is_outlet(part: &str, known: Option<&str>) -> bool {
         }
     }
     let lower = part.to_lowercase();
-    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    if words.len() == 1 && part.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase()) && part.len() <= 6 {
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.len() == 1
+        && part
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(|c| c.is_uppercase())
+        && part.len() <= 6
+    {
         return true; // "AP", "AFP", "CNN"
     }
     words.iter().any(|w| ORG_WORDS.contains(w)) || part.contains(".com") || part.starts_with("The ")
@@ -161,16 +265,29 @@ fn as_person(part: &str) -> Option<String> {
     if part.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
-    let particles = ["de", "da", "del", "della", "der", "van", "von", "la", "le", "di", "du", "bin", "al", "ibn", "dos", "das", "y", "st."];
+    let particles = [
+        "de", "da", "del", "della", "der", "van", "von", "la", "le", "di", "du", "bin", "al",
+        "ibn", "dos", "das", "y", "st.",
+    ];
     let capitalised = words.iter().all(|w| {
         let first = w.chars().next().unwrap_or(' ');
-        first.is_uppercase() || particles.contains(&w.to_lowercase().as_str()) || w.starts_with("al-")
+        first.is_uppercase()
+            || particles.contains(&w.to_lowercase().as_str())
+            || w.starts_with("al-")
     });
     if !capitalised {
         return None;
     }
-    let shouted = part.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase()) && part.chars().filter(|c| c.is_alphabetic()).count() > 3;
-    Some(if shouted { title_case(part) } else { words.join(" ") })
+    let shouted = part
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .all(|c| c.is_uppercase())
+        && part.chars().filter(|c| c.is_alphabetic()).count() > 3;
+    Some(if shouted {
+        title_case(part)
+    } else {
+        words.join(" ")
+    })
 }
 
 pub fn title_case(s: &str) -> String {
@@ -203,10 +320,22 @@ mod tests {
     #[test]
     fn bylines_become_people() {
         assert_eq!(people("By Jane Doe"), vec!["Jane Doe"]);
-        assert_eq!(people("By JANE DOE and John O'Roe"), vec!["Jane Doe", "John O'Roe"]);
-        assert_eq!(people("Danielle DeSiato; Donna Enzmann; Natalie Nguyen"), vec!["Danielle DeSiato", "Donna Enzmann", "Natalie Nguyen"]);
-        assert_eq!(people("Written by Ana Ruiz, Staff Writer"), vec!["Ana Ruiz"]);
-        assert_eq!(people("By Ana Ruiz | March 3, 2024, 10:00 AM"), vec!["Ana Ruiz"]);
+        assert_eq!(
+            people("By JANE DOE and John O'Roe"),
+            vec!["Jane Doe", "John O'Roe"]
+        );
+        assert_eq!(
+            people("Danielle DeSiato; Donna Enzmann; Natalie Nguyen"),
+            vec!["Danielle DeSiato", "Donna Enzmann", "Natalie Nguyen"]
+        );
+        assert_eq!(
+            people("Written by Ana Ruiz, Staff Writer"),
+            vec!["Ana Ruiz"]
+        );
+        assert_eq!(
+            people("By Ana Ruiz | March 3, 2024, 10:00 AM"),
+            vec!["Ana Ruiz"]
+        );
         assert_eq!(people("Staff"), Vec::<String>::new());
         assert_eq!(people("By Ana Ruiz (ana@herald.test)"), vec!["Ana Ruiz"]);
         assert_eq!(people("Ludwig van Beethoven"), vec!["Ludwig van Beethoven"]);
@@ -223,7 +352,10 @@ mod tests {
         let b = split_authors("Ira Kell, Kestrel Daily", None);
         assert_eq!(b.outlet.as_deref(), Some("Kestrel Daily"));
         let b = split_authors("Ira Kell, Valemont", Some("Valemont"));
-        assert_eq!((b.authors, b.outlet.as_deref()), (vec!["Ira Kell".to_string()], Some("Valemont")));
+        assert_eq!(
+            (b.authors, b.outlet.as_deref()),
+            (vec!["Ira Kell".to_string()], Some("Valemont"))
+        );
     }
 
     #[test]

@@ -31,36 +31,156 @@ struct Rule {
 /// lists or end the article must be short (they are anchored), so that a sentence that merely
 /// mentions "comments" is never cut.
 const RULES: &[Rule] = &[
-    Rule { reason: "skip link", kind: Kind::Line, pattern: r"^(skip|jump) to (the )?(main )?(content|navigation|menu|article|search|footer)\b.*$" },
-    Rule { reason: "navigation", kind: Kind::Line, pattern: r"^(menu|main menu|open menu|close menu|close|search|search\.\.\.|home|homepage|sections|navigation|toggle navigation|more|next|previous|prev|back|back to top|top|go to top|scroll to top|log ?in|log ?out|sign ?in|sign ?up|register|my account|account|profile|settings|subscribe|subscribe now|donate|e-?paper|newsletters?|podcasts?|video|videos|photos|live|live tv|watch live|listen|listen live|weather|traffic|search for:?|search query|submit|go|ok|cancel|x|×|☰|≡|⌕|🔍)$" },
-    Rule { reason: "breadcrumb", kind: Kind::Line, pattern: r"^[^.!?]{1,80}(\s(›|»|>|→)\s[^.!?]{1,40}){1,6}$" },
-    Rule { reason: "advertisement", kind: Kind::Line, pattern: r"^(advertisement|advertisements|advertising|sponsored|sponsored content|paid content|promoted|promoted content|ad|ads|story continues below( advertisement)?|article continues below( advertisement)?|continue reading below|scroll to continue( with content)?|content continues below|partner content|remove ads|ad feedback)$" },
-    Rule { reason: "share buttons", kind: Kind::Line, pattern: r"^(share|share this|share this (article|story|page|post)|share on \w+|share via \w+|share:|shares|tweet|email|e-mail|print|copy link|link copied|copy url|save|save (article|story|for later)|bookmark|gift (this )?article|comment|(facebook|twitter|x|whatsapp|linkedin|pinterest|reddit|telegram|email|e-mail|messenger|flipboard|print|copy link|sms)((\s*[|,·•/]\s*|\s+)(facebook|twitter|x|whatsapp|linkedin|pinterest|reddit|telegram|email|e-mail|messenger|flipboard|print|copy link|sms))+)$" },
-    Rule { reason: "follow prompt", kind: Kind::Line, pattern: r"^(follow|like|find) us on\b.{0,80}$" },
-    Rule { reason: "subscription prompt", kind: Kind::Line, pattern: r"^(sign up|subscribe|register|get|join)\b.{0,60}\b(newsletter|newsletters|updates|inbox|alerts|briefing|digest|free|subscription|our mailing list)\b.{0,60}$" },
-    Rule { reason: "subscription prompt", kind: Kind::Line, pattern: r"^(already (a|have an?) (subscriber|account).{0,40}|not a subscriber.{0,40}|you have \d+ (free )?articles? (left|remaining)|this (article|content) is (for|available to) (subscribers|members) only|support (our|independent|local) journalism|become a (member|subscriber|supporter)|unlock (this|unlimited|full).{0,40}|to continue reading.{0,80}|create (a )?free account.{0,60}|log in to (continue|read).{0,60})\W*$" },
-    Rule { reason: "cookie notice", kind: Kind::Line, pattern: r"^.{0,120}\b(we use cookies|this (site|website) uses cookies|accept (all )?cookies|cookie (policy|settings|preferences)|manage (cookie|consent|privacy) (settings|preferences))\b.{0,200}$" },
-    Rule { reason: "footer", kind: Kind::EndsArticle, pattern: r"^(about (us|the (site|company|paper|publisher))|contact us|our (company|network|sites|brands|newsletters)|(company|more from|other) sites|connect with us|stay connected|quick links|useful links|site (index|map)|corporate|follow us|get our apps?|download (our|the) app|newsletter sign-?up|sign up for our newsletter)\W*$" },
-    Rule { reason: "legal links", kind: Kind::Line, pattern: r"^((privacy|cookie) policy|terms (of|and) (use|service|conditions)|terms & conditions|accessibility|sitemap|site map|contact|contact us|about|about us|careers|jobs|advertise( with us)?|corrections|ethics policy|help|faq|rss|rss feeds?)((\s*[|,·•/]\s*|\s{2,})((privacy|cookie) policy|terms (of|and) (use|service|conditions)|terms & conditions|accessibility|sitemap|site map|contact|contact us|about|about us|careers|jobs|advertise( with us)?|corrections|ethics policy|help|faq|rss|do not sell my (personal )?info(rmation)?))*$" },
-    Rule { reason: "copyright", kind: Kind::Line, pattern: r"^.{0,80}(©|\(c\)\s*\d{4}|copyright\s+(©\s*)?\d{4}|all rights reserved).{0,160}$" },
-    Rule { reason: "legal notice", kind: Kind::Line, pattern: r"^(this (material|article|content|story|report) (may|must) not be (published|reproduced|copied|republished|redistributed|broadcast).{0,120}|(no part of this|reproduction of this) .{0,120}(without (the )?(prior )?(written )?permission).{0,40})$" },
-    Rule { reason: "reading time", kind: Kind::Line, pattern: r"^(\d+|one|two|three|four|five)[ -]min(ute)?s?( read| to read|\. read)?$" },
-    Rule { reason: "audio player", kind: Kind::Line, pattern: r"^(listen to (this|the) (article|story)|audio( version)?|play (audio|video)|\d{1,2}:\d{2}( / \d{1,2}:\d{2})?|now playing|font size|text size|a\+? a-|aa)\W*$" },
-    Rule { reason: "image credit", kind: Kind::Line, pattern: r"^(\(?(photo|photograph|image|picture|pictures|illustration|file photo|video|graphic)s?\s*(:|by|credit|courtesy|/)\s.{0,120}|\(?(credit|courtesy)\s*:.{0,120}|.{0,120}\((getty images|reuters|ap photo|afp|shutterstock|file)[^)]{0,60}\))$" },
-    Rule { reason: "tags", kind: Kind::Line, pattern: r"^(tags?|topics?|filed under|categories|category|keywords|related topics|more on)\s*:.{0,200}$" },
-    Rule { reason: "inline teaser", kind: Kind::Line, pattern: r"^(related|read more|read also|also read|see also|more|watch|recommended|must read|don't miss|related coverage|related story|related article|read next|click here)\s*[:>»|-]\s*.{3,200}$" },
-    Rule { reason: "click prompt", kind: Kind::Line, pattern: r"^(click here|tap here|read (the )?full (story|article)|continue reading|read more|show more|load more|see more|view more|view all|see all|more stories|more news|next article|previous article|next story|previous story)\b.{0,60}$" },
-    Rule { reason: "contact details", kind: Kind::Line, pattern: r"^.{0,200}\b(tel|telephone|phone|fax|e-?mail|whatsapp)\s*[:.]\s*[+*(]?\d.{0,300}$" },
-    Rule { reason: "markup residue", kind: Kind::Line, pattern: r"^(.{0,300}(\w+=[\x22'][^\x22']*[\x22']|</?[a-z]+[ >/]|\[if [a-z]+ ie|\*/|/\*|\{\s*[a-z-]+\s*:|function\s*\(|var \w+ =|\$\(|window\.|document\.).{0,300}|[.#][a-z][\w-]*([ .#>][\w-]+)*|(/[\w.-]+){3,}|[\w/-]+\.(tpl|php|js|css|jsp|aspx)\b.*)$" },
-    Rule { reason: "timestamp", kind: Kind::Line, pattern: r"^(updated |posted |published )?(\d+\s*(s|m|h|d|w|mins?|minutes?|hrs?|hours?|days?|weeks?|months?|years?)\s+ago|yesterday|just now|today)( at \d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?)?(\s+\d+\s+(photos|videos|images))?(\s+\d{1,2}:\d{2})?$" },
-    Rule { reason: "timestamp", kind: Kind::Line, pattern: r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(,? \d{4})?(\s+\d+\s+(photos|videos|images))?(\s+\d{1,2}:\d{2})?$" },
-    Rule { reason: "votes", kind: Kind::Line, pattern: r"^(rating|score|votes?|likes?|points?)\s*:?\s*[+-]?\d+\s*(votes?|likes?|points?)?$|^\d+\s+(likes?|votes?|points?|replies|shares)$" },
-    Rule { reason: "url", kind: Kind::Line, pattern: r"^(https?://|www\.)\S+$" },
-    Rule { reason: "comments", kind: Kind::EndsArticle, pattern: r"^.{1,40}\ssays:$" },
-    Rule { reason: "comments", kind: Kind::EndsArticle, pattern: r"^[\[(]?\s*(\d+\s+)?(comments?|responses?|replies)\s*(\(\d+\))?\s*[\])]?$|^(top|best|most (liked|recent|popular)|latest|featured|all|newest|oldest) (rated )?comments$|^(read|view|see|show|load) (all|more)( \d+)? comments\W*$|^[\[(]\s*read all comments\s*[\])]$" },
-    Rule { reason: "comments", kind: Kind::EndsArticle, pattern: r"^(\d+\s+)?(comments?|responses?|replies|reader comments|comment(s)? \(\d+\)|discussion|conversation|join the (conversation|discussion|debate)|leave a (comment|reply|response)|post a comment|add (a|your) comment|write a comment|show comments|view comments|view \d+ comments|load comments|see comments|comments are closed\.?|be the first to comment\.?|have your say\.?|what do you think\??|you must be (logged|signed) in to post a comment\.?|log in to comment\.?|sign in to comment\.?|commenting (has been|is) (disabled|closed)\.?|\d+ (comments?|responses?|replies)|comment policy|community guidelines|join the discussion:?|reply|cancel reply)\W*$" },
-    Rule { reason: "related articles", kind: Kind::StartsList, pattern: r"^(more( [a-z&']+){1,3}|related roundup:.*|buyer's guide:.*)$" },
-    Rule { reason: "related articles", kind: Kind::StartsList, pattern: r"^((related|similar|recommended|suggested|popular|trending|latest|more|other|top|featured|recent|previous|next|further)\s+(articles?|stories|posts|news|reads?|content|coverage|reading|links|videos|topics|headlines|from (us|this (site|author|section)|.{1,40}))|related|you (may|might) (also )?(like|enjoy|be interested in)|recommended( for you)?|read (more|also|next)|also read|see also|more (from|on|in|about) .{1,40}|most (read|popular|viewed|shared|commented|emailed)|trending( now| today)?|editor'?s'? (picks?|choice)|don'?t miss|in (other|case you missed) .{0,20}|top stories|what to read next|up next|more headlines|latest|around the web|from (the|our) (web|partners)|sponsored stories|promoted stories|paid content|elsewhere on .{1,40})\W*$" },
+    Rule {
+        reason: "skip link",
+        kind: Kind::Line,
+        pattern: r"^(skip|jump) to (the )?(main )?(content|navigation|menu|article|search|footer)\b.*$",
+    },
+    Rule {
+        reason: "navigation",
+        kind: Kind::Line,
+        pattern: r"^(menu|main menu|open menu|close menu|close|search|search\.\.\.|home|homepage|sections|navigation|toggle navigation|more|next|previous|prev|back|back to top|top|go to top|scroll to top|log ?in|log ?out|sign ?in|sign ?up|register|my account|account|profile|settings|subscribe|subscribe now|donate|e-?paper|newsletters?|podcasts?|video|videos|photos|live|live tv|watch live|listen|listen live|weather|traffic|search for:?|search query|submit|go|ok|cancel|x|×|☰|≡|⌕|🔍)$",
+    },
+    Rule {
+        reason: "breadcrumb",
+        kind: Kind::Line,
+        pattern: r"^[^.!?]{1,80}(\s(›|»|>|→)\s[^.!?]{1,40}){1,6}$",
+    },
+    Rule {
+        reason: "advertisement",
+        kind: Kind::Line,
+        pattern: r"^(advertisement|advertisements|advertising|sponsored|sponsored content|paid content|promoted|promoted content|ad|ads|story continues below( advertisement)?|article continues below( advertisement)?|continue reading below|scroll to continue( with content)?|content continues below|partner content|remove ads|ad feedback)$",
+    },
+    Rule {
+        reason: "share buttons",
+        kind: Kind::Line,
+        pattern: r"^(share|share this|share this (article|story|page|post)|share on \w+|share via \w+|share:|shares|tweet|email|e-mail|print|copy link|link copied|copy url|save|save (article|story|for later)|bookmark|gift (this )?article|comment|(facebook|twitter|x|whatsapp|linkedin|pinterest|reddit|telegram|email|e-mail|messenger|flipboard|print|copy link|sms)((\s*[|,·•/]\s*|\s+)(facebook|twitter|x|whatsapp|linkedin|pinterest|reddit|telegram|email|e-mail|messenger|flipboard|print|copy link|sms))+)$",
+    },
+    Rule {
+        reason: "follow prompt",
+        kind: Kind::Line,
+        pattern: r"^(follow|like|find) us on\b.{0,80}$",
+    },
+    Rule {
+        reason: "subscription prompt",
+        kind: Kind::Line,
+        pattern: r"^(sign up|subscribe|register|get|join)\b.{0,60}\b(newsletter|newsletters|updates|inbox|alerts|briefing|digest|free|subscription|our mailing list)\b.{0,60}$",
+    },
+    Rule {
+        reason: "subscription prompt",
+        kind: Kind::Line,
+        pattern: r"^(already (a|have an?) (subscriber|account).{0,40}|not a subscriber.{0,40}|you have \d+ (free )?articles? (left|remaining)|this (article|content) is (for|available to) (subscribers|members) only|support (our|independent|local) journalism|become a (member|subscriber|supporter)|unlock (this|unlimited|full).{0,40}|to continue reading.{0,80}|create (a )?free account.{0,60}|log in to (continue|read).{0,60})\W*$",
+    },
+    Rule {
+        reason: "cookie notice",
+        kind: Kind::Line,
+        pattern: r"^.{0,120}\b(we use cookies|this (site|website) uses cookies|accept (all )?cookies|cookie (policy|settings|preferences)|manage (cookie|consent|privacy) (settings|preferences))\b.{0,200}$",
+    },
+    Rule {
+        reason: "footer",
+        kind: Kind::EndsArticle,
+        pattern: r"^(about (us|the (site|company|paper|publisher))|contact us|our (company|network|sites|brands|newsletters)|(company|more from|other) sites|connect with us|stay connected|quick links|useful links|site (index|map)|corporate|follow us|get our apps?|download (our|the) app|newsletter sign-?up|sign up for our newsletter)\W*$",
+    },
+    Rule {
+        reason: "legal links",
+        kind: Kind::Line,
+        pattern: r"^((privacy|cookie) policy|terms (of|and) (use|service|conditions)|terms & conditions|accessibility|sitemap|site map|contact|contact us|about|about us|careers|jobs|advertise( with us)?|corrections|ethics policy|help|faq|rss|rss feeds?)((\s*[|,·•/]\s*|\s{2,})((privacy|cookie) policy|terms (of|and) (use|service|conditions)|terms & conditions|accessibility|sitemap|site map|contact|contact us|about|about us|careers|jobs|advertise( with us)?|corrections|ethics policy|help|faq|rss|do not sell my (personal )?info(rmation)?))*$",
+    },
+    Rule {
+        reason: "copyright",
+        kind: Kind::Line,
+        pattern: r"^.{0,80}(©|\(c\)\s*\d{4}|copyright\s+(©\s*)?\d{4}|all rights reserved).{0,160}$",
+    },
+    Rule {
+        reason: "legal notice",
+        kind: Kind::Line,
+        pattern: r"^(this (material|article|content|story|report) (may|must) not be (published|reproduced|copied|republished|redistributed|broadcast).{0,120}|(no part of this|reproduction of this) .{0,120}(without (the )?(prior )?(written )?permission).{0,40})$",
+    },
+    Rule {
+        reason: "reading time",
+        kind: Kind::Line,
+        pattern: r"^(\d+|one|two|three|four|five)[ -]min(ute)?s?( read| to read|\. read)?$",
+    },
+    Rule {
+        reason: "audio player",
+        kind: Kind::Line,
+        pattern: r"^(listen to (this|the) (article|story)|audio( version)?|play (audio|video)|\d{1,2}:\d{2}( / \d{1,2}:\d{2})?|now playing|font size|text size|a\+? a-|aa)\W*$",
+    },
+    Rule {
+        reason: "image credit",
+        kind: Kind::Line,
+        pattern: r"^(\(?(photo|photograph|image|picture|pictures|illustration|file photo|video|graphic)s?\s*(:|by|credit|courtesy|/)\s.{0,120}|\(?(credit|courtesy)\s*:.{0,120}|.{0,120}\((getty images|reuters|ap photo|afp|shutterstock|file)[^)]{0,60}\))$",
+    },
+    Rule {
+        reason: "tags",
+        kind: Kind::Line,
+        pattern: r"^(tags?|topics?|filed under|categories|category|keywords|related topics|more on)\s*:.{0,200}$",
+    },
+    Rule {
+        reason: "inline teaser",
+        kind: Kind::Line,
+        pattern: r"^(related|read more|read also|also read|see also|more|watch|recommended|must read|don't miss|related coverage|related story|related article|read next|click here)\s*[:>»|-]\s*.{3,200}$",
+    },
+    Rule {
+        reason: "click prompt",
+        kind: Kind::Line,
+        pattern: r"^(click here|tap here|read (the )?full (story|article)|continue reading|read more|show more|load more|see more|view more|view all|see all|more stories|more news|next article|previous article|next story|previous story)\b.{0,60}$",
+    },
+    Rule {
+        reason: "contact details",
+        kind: Kind::Line,
+        pattern: r"^.{0,200}\b(tel|telephone|phone|fax|e-?mail|whatsapp)\s*[:.]\s*[+*(]?\d.{0,300}$",
+    },
+    Rule {
+        reason: "markup residue",
+        kind: Kind::Line,
+        pattern: r"^(.{0,300}(\w+=[\x22'][^\x22']*[\x22']|</?[a-z]+[ >/]|\[if [a-z]+ ie|\*/|/\*|\{\s*[a-z-]+\s*:|function\s*\(|var \w+ =|\$\(|window\.|document\.).{0,300}|[.#][a-z][\w-]*([ .#>][\w-]+)*|(/[\w.-]+){3,}|[\w/-]+\.(tpl|php|js|css|jsp|aspx)\b.*)$",
+    },
+    Rule {
+        reason: "timestamp",
+        kind: Kind::Line,
+        pattern: r"^(updated |posted |published )?(\d+\s*(s|m|h|d|w|mins?|minutes?|hrs?|hours?|days?|weeks?|months?|years?)\s+ago|yesterday|just now|today)( at \d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?)?(\s+\d+\s+(photos|videos|images))?(\s+\d{1,2}:\d{2})?$",
+    },
+    Rule {
+        reason: "timestamp",
+        kind: Kind::Line,
+        pattern: r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(,? \d{4})?(\s+\d+\s+(photos|videos|images))?(\s+\d{1,2}:\d{2})?$",
+    },
+    Rule {
+        reason: "votes",
+        kind: Kind::Line,
+        pattern: r"^(rating|score|votes?|likes?|points?)\s*:?\s*[+-]?\d+\s*(votes?|likes?|points?)?$|^\d+\s+(likes?|votes?|points?|replies|shares)$",
+    },
+    Rule {
+        reason: "url",
+        kind: Kind::Line,
+        pattern: r"^(https?://|www\.)\S+$",
+    },
+    Rule {
+        reason: "comments",
+        kind: Kind::EndsArticle,
+        pattern: r"^.{1,40}\ssays:$",
+    },
+    Rule {
+        reason: "comments",
+        kind: Kind::EndsArticle,
+        pattern: r"^[\[(]?\s*(\d+\s+)?(comments?|responses?|replies)\s*(\(\d+\))?\s*[\])]?$|^(top|best|most (liked|recent|popular)|latest|featured|all|newest|oldest) (rated )?comments$|^(read|view|see|show|load) (all|more)( \d+)? comments\W*$|^[\[(]\s*read all comments\s*[\])]$",
+    },
+    Rule {
+        reason: "comments",
+        kind: Kind::EndsArticle,
+        pattern: r"^(\d+\s+)?(comments?|responses?|replies|reader comments|comment(s)? \(\d+\)|discussion|conversation|join the (conversation|discussion|debate)|leave a (comment|reply|response)|post a comment|add (a|your) comment|write a comment|show comments|view comments|view \d+ comments|load comments|see comments|comments are closed\.?|be the first to comment\.?|have your say\.?|what do you think\??|you must be (logged|signed) in to post a comment\.?|log in to comment\.?|sign in to comment\.?|commenting (has been|is) (disabled|closed)\.?|\d+ (comments?|responses?|replies)|comment policy|community guidelines|join the discussion:?|reply|cancel reply)\W*$",
+    },
+    Rule {
+        reason: "related articles",
+        kind: Kind::StartsList,
+        pattern: r"^(more( [a-z&']+){1,3}|related roundup:.*|buyer's guide:.*)$",
+    },
+    Rule {
+        reason: "related articles",
+        kind: Kind::StartsList,
+        pattern: r"^((related|similar|recommended|suggested|popular|trending|latest|more|other|top|featured|recent|previous|next|further)\s+(articles?|stories|posts|news|reads?|content|coverage|reading|links|videos|topics|headlines|from (us|this (site|author|section)|.{1,40}))|related|you (may|might) (also )?(like|enjoy|be interested in)|recommended( for you)?|read (more|also|next)|also read|see also|more (from|on|in|about) .{1,40}|most (read|popular|viewed|shared|commented|emailed)|trending( now| today)?|editor'?s'? (picks?|choice)|don'?t miss|in (other|case you missed) .{0,20}|top stories|what to read next|up next|more headlines|latest|around the web|from (the|our) (web|partners)|sponsored stories|promoted stories|paid content|elsewhere on .{1,40})\W*$",
+    },
 ];
 
 /// A set to reject most lines in one pass, then the rules in order for the first that matches
@@ -69,7 +189,10 @@ static SET: LazyLock<RegexSet> = LazyLock::new(|| {
     RegexSet::new(RULES.iter().map(|r| format!("(?i){}", r.pattern))).expect("chrome rules compile")
 });
 static EACH: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    RULES.iter().map(|r| Regex::new(&format!("(?i){}", r.pattern)).expect("chrome rule compiles")).collect()
+    RULES
+        .iter()
+        .map(|r| Regex::new(&format!("(?i){}", r.pattern)).expect("chrome rule compiles"))
+        .collect()
 });
 
 const MAX_RULE_LINE: usize = 360;
@@ -84,22 +207,129 @@ pub fn classify(line: &str) -> Option<(&'static str, Kind)> {
     if !SET.is_match(t) {
         return None;
     }
-    EACH.iter().position(|r| r.is_match(t)).map(|i| (RULES[i].reason, RULES[i].kind))
+    let rule = EACH
+        .iter()
+        .position(|r| r.is_match(t))
+        .map(|i| (RULES[i].reason, RULES[i].kind))?;
+    // Prose may quote a tag or a path; residue is mostly markup.
+    if rule.0 == "markup residue" && !mostly_markup(t) {
+        return None;
+    }
+    Some(rule)
+}
+
+fn mostly_markup(line: &str) -> bool {
+    let words = line.split_whitespace().count();
+    let marks = line
+        .chars()
+        .filter(|c| {
+            matches!(
+                c,
+                '<' | '>'
+                    | '{'
+                    | '}'
+                    | '='
+                    | '/'
+                    | '"'
+                    | '_'
+                    | '.'
+                    | '#'
+                    | ';'
+                    | '$'
+                    | '('
+                    | ')'
+                    | '['
+                    | ']'
+            )
+        })
+        .count();
+    words <= 3 || marks * 8 >= line.chars().count()
 }
 
 /// A row of language names ("English Español Français Deutsch"): a site's language switcher.
 pub fn is_language_row(line: &str) -> bool {
     const NAMES: &[&str] = &[
-        "english", "español", "espanol", "français", "francais", "deutsch", "italiano", "português",
-        "portugues", "nederlands", "русский", "українська", "polski", "türkçe", "العربية", "عربي",
-        "中文", "简体中文", "繁體中文", "日本語", "한국어", "हिन्दी", "فارسی", "svenska", "dansk",
-        "norsk", "suomi", "ελληνικά", "čeština", "magyar", "română", "bahasa", "indonesia",
-        "tiếng", "việt", "ไทย", "עברית", "kiswahili", "hausa", "afaan", "oromoo", "አማርኛ",
-        "português", "brasil", "srpski", "hrvatski", "slovenčina", "български", "беларуская",
-        "қазақша", "o'zbek", "azərbaycanca", "ქართული", "հայերեն", "اردو", "বাংলা", "தமிழ்",
-        "español", "catalá", "català", "euskara", "galego", "gaeilge", "cymraeg", "filipino",
-        "af-soomaali", "kinyarwanda", "pashto", "پښتو", "dari", "ukrainian", "russian", "french",
-        "german", "spanish", "arabic", "chinese", "japanese", "korean", "portuguese", "italian",
+        "english",
+        "español",
+        "espanol",
+        "français",
+        "francais",
+        "deutsch",
+        "italiano",
+        "português",
+        "portugues",
+        "nederlands",
+        "русский",
+        "українська",
+        "polski",
+        "türkçe",
+        "العربية",
+        "عربي",
+        "中文",
+        "简体中文",
+        "繁體中文",
+        "日本語",
+        "한국어",
+        "हिन्दी",
+        "فارسی",
+        "svenska",
+        "dansk",
+        "norsk",
+        "suomi",
+        "ελληνικά",
+        "čeština",
+        "magyar",
+        "română",
+        "bahasa",
+        "indonesia",
+        "tiếng",
+        "việt",
+        "ไทย",
+        "עברית",
+        "kiswahili",
+        "hausa",
+        "afaan",
+        "oromoo",
+        "አማርኛ",
+        "português",
+        "brasil",
+        "srpski",
+        "hrvatski",
+        "slovenčina",
+        "български",
+        "беларуская",
+        "қазақша",
+        "o'zbek",
+        "azərbaycanca",
+        "ქართული",
+        "հայերեն",
+        "اردو",
+        "বাংলা",
+        "தமிழ்",
+        "español",
+        "catalá",
+        "català",
+        "euskara",
+        "galego",
+        "gaeilge",
+        "cymraeg",
+        "filipino",
+        "af-soomaali",
+        "kinyarwanda",
+        "pashto",
+        "پښتو",
+        "dari",
+        "ukrainian",
+        "russian",
+        "french",
+        "german",
+        "spanish",
+        "arabic",
+        "chinese",
+        "japanese",
+        "korean",
+        "portuguese",
+        "italian",
     ];
     let tokens: Vec<String> = line
         .split(|c: char| c.is_whitespace() || matches!(c, '|' | '·' | '•' | ',' | '/'))
@@ -109,7 +339,10 @@ pub fn is_language_row(line: &str) -> bool {
     if tokens.len() < 3 {
         return false;
     }
-    let hits = tokens.iter().filter(|t| NAMES.contains(&t.as_str())).count();
+    let hits = tokens
+        .iter()
+        .filter(|t| NAMES.contains(&t.as_str()))
+        .count();
     hits >= 3 && hits * 10 >= tokens.len() * 6
 }
 
@@ -142,24 +375,49 @@ mod tests {
             ("Facebook Twitter WhatsApp Email", "share buttons"),
             ("Share this article", "share buttons"),
             ("Follow us on Twitter and Instagram", "follow prompt"),
-            ("Sign up for our free morning newsletter", "subscription prompt"),
+            (
+                "Sign up for our free morning newsletter",
+                "subscription prompt",
+            ),
             ("Already a subscriber? Log in", "subscription prompt"),
-            ("We use cookies to improve your experience. Accept all cookies", "cookie notice"),
+            (
+                "We use cookies to improve your experience. Accept all cookies",
+                "cookie notice",
+            ),
             ("Privacy Policy | Terms of Use | Contact Us", "legal links"),
-            ("© 2024 The Lisbon Herald. All rights reserved.", "copyright"),
+            (
+                "© 2024 The Lisbon Herald. All rights reserved.",
+                "copyright",
+            ),
             ("4 min read", "reading time"),
-            ("This material may not be published, broadcast, rewritten or redistributed.", "legal notice"),
+            (
+                "This material may not be published, broadcast, rewritten or redistributed.",
+                "legal notice",
+            ),
             ("Listen to this article", "audio player"),
             ("Photo: Ana Ruiz / Herald", "image credit"),
             ("Tags: fire, harbour, Valemont", "tags"),
-            ("READ MORE: Harbour fire leaves dozens homeless", "inline teaser"),
+            (
+                "READ MORE: Harbour fire leaves dozens homeless",
+                "inline teaser",
+            ),
             ("Click here to read the full story", "click prompt"),
             ("https://herald.test/fire", "url"),
-            ("Telephone: *2421 Extension 4, Fax: 03-5613699", "contact details"),
+            (
+                "Telephone: *2421 Extension 4, Fax: 03-5613699",
+                "contact details",
+            ),
             (".comment-content", "markup residue"),
-            ("data-module-name=\"article.app/lib/module/prebid\" [if lte IE 9]>", "markup residue"),
-            ("/6943/JPost_2017/Desktop/All_Regular_Ad_Units/Article_970x250_1_Top", "markup residue"),
+            (
+                "data-module-name=\"article.app/lib/module/prebid\" [if lte IE 9]>",
+                "markup residue",
+            ),
+            (
+                "/6943/JPost_2017/Desktop/All_Regular_Ad_Units/Article_970x250_1_Top",
+                "markup residue",
+            ),
             ("Bob. Just Bob. says:", "comments"),
+            ("<div class=\"ad\"></div>", "markup residue"),
             ("[ 167 comments ]", "comments"),
             ("Top Rated Comments", "comments"),
             ("10H ago", "timestamp"),
@@ -191,6 +449,8 @@ mod tests {
             "\"Share the roads,\" the mayor said, \"and be patient.\"",
             "About 40 firefighters fought the blaze overnight.",
             "Photographs of the damage spread quickly online, the agency said.",
+            "The fire at the <b>old mill</b> was put out after two hours, the brigade said.",
+            "Files under /var/log/app were deleted by the attackers, the company said.",
         ] {
             assert_eq!(reason(line), None, "{line}");
         }
@@ -200,6 +460,8 @@ mod tests {
     fn language_rows() {
         assert!(is_language_row("English Español Français Deutsch Italiano"));
         assert!(is_language_row("English | العربية | 中文 | Русский"));
-        assert!(!is_language_row("She speaks English and Spanish fluently at home."));
+        assert!(!is_language_row(
+            "She speaks English and Spanish fluently at home."
+        ));
     }
 }

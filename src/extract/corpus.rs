@@ -36,7 +36,11 @@ pub fn page_lines(page_text: &str) -> (u64, Vec<u64>) {
         .max_by_key(|b| b.len())
         .map(|b| line_hash(b) | 1)
         .unwrap_or(1);
-    let mut hashes: Vec<u64> = blocks.iter().filter(|b| b.len() <= MAX_LINE_BYTES).map(|b| line_hash(b)).collect();
+    let mut hashes: Vec<u64> = blocks
+        .iter()
+        .filter(|b| b.len() <= MAX_LINE_BYTES)
+        .map(|b| line_hash(b))
+        .collect();
     hashes.sort_unstable();
     hashes.dedup();
     (key, hashes)
@@ -67,7 +71,9 @@ impl LineStats for CorpusLines {
         if line.len() > MAX_LINE_BYTES {
             return false;
         }
-        self.lines.get(&line_hash(line)).is_some_and(|k| k.iter().all(|&s| s != 0))
+        self.lines
+            .get(&line_hash(line))
+            .is_some_and(|k| k.iter().all(|&s| s != 0))
     }
 }
 
@@ -79,7 +85,11 @@ mod tests {
     fn chrome_needs_three_different_articles_not_three_copies() {
         let mut c = CorpusLines::default();
         let menu = "Home\nNews\nSport";
-        for body in ["First story about a fire in the harbour.", "Second story about a flood.", "Third story about an election."] {
+        for body in [
+            "First story about a fire in the harbour.",
+            "Second story about a flood.",
+            "Third story about an election.",
+        ] {
             let (k, h) = page_lines(&format!("{menu}\n{body}"));
             c.observe(k, &h);
         }

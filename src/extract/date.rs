@@ -23,18 +23,31 @@ fn parse_strict(value: &str) -> Option<String> {
         return None;
     }
     if let Ok(dt) = DateTime::parse_from_rfc3339(v) {
-        return Some(dt.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).filter(|_| sane_year(dt.date_naive()));
+        return Some(dt.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .filter(|_| sane_year(dt.date_naive()));
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S %z"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M%z",
+        "%Y-%m-%d %H:%M:%S%.f%z",
+        "%Y-%m-%d %H:%M:%S %z",
+    ] {
         if let Ok(dt) = DateTime::parse_from_str(v, fmt) {
-            return Some(dt.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).filter(|_| sane_year(dt.date_naive()));
+            return Some(dt.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                .filter(|_| sane_year(dt.date_naive()));
         }
     }
     if let Ok(dt) = DateTime::parse_from_rfc2822(v) {
-        return Some(dt.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).filter(|_| sane_year(dt.date_naive()));
+        return Some(dt.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .filter(|_| sane_year(dt.date_naive()));
     }
     // A date with a time but no zone: the day is known, the instant is not.
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(dt) = NaiveDateTime::parse_from_str(v, fmt) {
             return day(dt.date());
         }
@@ -59,18 +72,30 @@ fn day(d: NaiveDate) -> Option<String> {
 const MONTHS: &str = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
 
 static MONTH_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\b({MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b")).unwrap()
+    Regex::new(&format!(
+        r"(?i)\b({MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"
+    ))
+    .unwrap()
 });
 static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?({MONTHS})\.?,?\s+(\d{{4}})\b")).unwrap()
+    Regex::new(&format!(
+        r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?({MONTHS})\.?,?\s+(\d{{4}})\b"
+    ))
+    .unwrap()
 });
-static ISO: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?)(Z|[+-]\d{2}:?\d{2})?)?\b").unwrap());
+static ISO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?)(Z|[+-]\d{2}:?\d{2})?)?\b").unwrap()
+});
 
 fn month_number(name: &str) -> Option<u32> {
     let n = name.to_ascii_lowercase();
-    let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-    months.iter().position(|m| n.starts_with(m)).map(|i| i as u32 + 1)
+    let months = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    months
+        .iter()
+        .position(|m| n.starts_with(m))
+        .map(|i| i as u32 + 1)
 }
 
 /// Finds the first unambiguous date written in a line of text.
@@ -124,12 +149,27 @@ mod tests {
 
     #[test]
     fn structured_values() {
-        assert_eq!(parse_date("2024-03-05T10:32:00-05:00").as_deref(), Some("2024-03-05T10:32:00-05:00"));
-        assert_eq!(parse_date("2024-03-05T10:32:00Z").as_deref(), Some("2024-03-05T10:32:00Z"));
-        assert_eq!(parse_date("2024-03-05T10:32:00.000+0100").as_deref(), Some("2024-03-05T10:32:00+01:00"));
-        assert_eq!(parse_date("2024-03-05T10:32:00").as_deref(), Some("2024-03-05"));
+        assert_eq!(
+            parse_date("2024-03-05T10:32:00-05:00").as_deref(),
+            Some("2024-03-05T10:32:00-05:00")
+        );
+        assert_eq!(
+            parse_date("2024-03-05T10:32:00Z").as_deref(),
+            Some("2024-03-05T10:32:00Z")
+        );
+        assert_eq!(
+            parse_date("2024-03-05T10:32:00.000+0100").as_deref(),
+            Some("2024-03-05T10:32:00+01:00")
+        );
+        assert_eq!(
+            parse_date("2024-03-05T10:32:00").as_deref(),
+            Some("2024-03-05")
+        );
         assert_eq!(parse_date("2024-03-05").as_deref(), Some("2024-03-05"));
-        assert_eq!(parse_date("Tue, 05 Mar 2024 10:32:00 GMT").as_deref(), Some("2024-03-05T10:32:00Z"));
+        assert_eq!(
+            parse_date("Tue, 05 Mar 2024 10:32:00 GMT").as_deref(),
+            Some("2024-03-05T10:32:00Z")
+        );
         assert_eq!(parse_date("March 5, 2024").as_deref(), Some("2024-03-05"));
         assert_eq!(parse_date("03/05/2024"), None);
         assert_eq!(parse_date("yesterday"), None);
@@ -138,11 +178,26 @@ mod tests {
 
     #[test]
     fn dates_in_lines() {
-        assert_eq!(find_date("Published 9:40 AM EST, March 3, 2024").as_deref(), Some("2024-03-03"));
-        assert_eq!(find_date("Updated: Sept. 14th, 2023 at noon").as_deref(), Some("2023-09-14"));
-        assert_eq!(find_date("Mon 4 Nov 2024 10.00 GMT").as_deref(), Some("2024-11-04"));
-        assert_eq!(find_date("posted 2021-07-09 08:15").as_deref(), Some("2021-07-09"));
-        assert_eq!(find_date("The 14 May 2019 vote, then June 2, 2020").as_deref(), Some("2019-05-14"));
+        assert_eq!(
+            find_date("Published 9:40 AM EST, March 3, 2024").as_deref(),
+            Some("2024-03-03")
+        );
+        assert_eq!(
+            find_date("Updated: Sept. 14th, 2023 at noon").as_deref(),
+            Some("2023-09-14")
+        );
+        assert_eq!(
+            find_date("Mon 4 Nov 2024 10.00 GMT").as_deref(),
+            Some("2024-11-04")
+        );
+        assert_eq!(
+            find_date("posted 2021-07-09 08:15").as_deref(),
+            Some("2021-07-09")
+        );
+        assert_eq!(
+            find_date("The 14 May 2019 vote, then June 2, 2020").as_deref(),
+            Some("2019-05-14")
+        );
         assert_eq!(find_date("May the best team win in 2024"), None);
     }
 }

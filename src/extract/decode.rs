@@ -14,7 +14,11 @@ pub struct Decoded {
 }
 
 pub fn decode(bytes: &[u8], is_html: bool) -> Decoded {
-    let declared = if is_html { declared_charset(bytes) } else { None };
+    let declared = if is_html {
+        declared_charset(bytes)
+    } else {
+        None
+    };
     let (encoding, body) = match Encoding::for_bom(bytes) {
         Some((enc, bom_len)) => (enc, &bytes[bom_len..]),
         None => {
@@ -24,7 +28,11 @@ pub fn decode(bytes: &[u8], is_html: bool) -> Decoded {
     };
     let (text, _) = encoding.decode_without_bom_handling(body);
     let replacements = text.chars().filter(|&c| c == '\u{FFFD}').count();
-    Decoded { text: text.into_owned(), encoding: encoding.name(), replacements }
+    Decoded {
+        text: text.into_owned(),
+        encoding: encoding.name(),
+        replacements,
+    }
 }
 
 fn detect(bytes: &[u8]) -> &'static Encoding {
@@ -49,7 +57,7 @@ fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
         let end = value
             .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.')))
             .unwrap_or(value.len());
-        if let Some(enc) = Encoding::for_label(value[..end].as_bytes()) {
+        if let Some(enc) = Encoding::for_label(&value.as_bytes()[..end]) {
             if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
                 return Some(encoding_rs::UTF_8);
             }
@@ -77,10 +85,18 @@ mod tests {
         assert_eq!(d.replacements, 0);
 
         let http_equiv = b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\">\x93quoted\x94";
-        assert!(decode(http_equiv, true).text.contains("\u{201C}quoted\u{201D}"));
+        assert!(decode(http_equiv, true)
+            .text
+            .contains("\u{201C}quoted\u{201D}"));
 
-        assert_eq!(decode("plain ünïcode".as_bytes(), false).text, "plain ünïcode");
-        let guessed = decode(b"Die Stra\xdfe ist gro\xdf und sch\xf6n, sagte der B\xfcrgermeister.", false);
+        assert_eq!(
+            decode("plain ünïcode".as_bytes(), false).text,
+            "plain ünïcode"
+        );
+        let guessed = decode(
+            b"Die Stra\xdfe ist gro\xdf und sch\xf6n, sagte der B\xfcrgermeister.",
+            false,
+        );
         assert!(guessed.text.contains("Straße"), "{}", guessed.text);
     }
 }

@@ -82,7 +82,11 @@ pub fn blocks_of(text: &str) -> Vec<String> {
     // mid-sentence, and blank lines separate the paragraphs.
     let lens: Vec<usize> = nonempty.iter().map(|l| l.chars().count()).collect();
     let max = lens.iter().copied().max().unwrap_or(0);
-    let near: Vec<&&str> = nonempty.iter().filter(|l| l.chars().count() + 15 >= max).copied().collect();
+    let near: Vec<&&str> = nonempty
+        .iter()
+        .filter(|l| l.chars().count() + 15 >= max)
+        .copied()
+        .collect();
     let mid_sentence = near
         .iter()
         .filter(|l| !l.ends_with(['.', '!', '?', '"', '\u{201D}', ':', ';']))
@@ -95,7 +99,8 @@ pub fn blocks_of(text: &str) -> Vec<String> {
             let (a, b) = (w[0], w[1]);
             a.chars().count() + 15 >= max
                 && !b.is_empty()
-                && (a.ends_with(|c: char| c.is_lowercase() || c == ',') || b.starts_with(|c: char| c.is_lowercase()))
+                && (a.ends_with(|c: char| c.is_lowercase() || c == ',')
+                    || b.starts_with(|c: char| c.is_lowercase()))
         })
         .count();
     let wrapped = (50..=100).contains(&max)
@@ -133,16 +138,33 @@ fn collapse(s: &str) -> String {
 fn features(text: String, stops: &[&str], lang_has_list: bool) -> Block {
     let words: Vec<&str> = text::words(&text).collect();
     let n = words.len();
-    let stop = words.iter().filter(|w| stopwords::is_stopword(stops, &w.to_lowercase())).count();
+    let stop = words
+        .iter()
+        .filter(|w| stopwords::is_stopword(stops, &w.to_lowercase()))
+        .count();
     let stop_ratio = if n == 0 { 0.0 } else { stop as f32 / n as f32 };
-    let last = text.trim_end_matches(['"', '\'', '\u{201D}', '\u{2019}', ')', ']', '*']).chars().last();
+    let last = text
+        .trim_end_matches(['"', '\'', '\u{201D}', '\u{2019}', ')', ']', '*'])
+        .chars()
+        .last();
     let ends_sentence = matches!(last, Some('.' | '!' | '?' | ':' | ';' | '\u{2026}' | '。'));
     let dense = !lang_has_list || stop_ratio >= 0.12;
     let sentence_like = ends_sentence && n >= 4 && dense;
-    let caps = words.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
+    let caps = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count();
     let headline_like = (2..=30).contains(&n) && !matches!(last, Some('.' | ':' | ';' | ','));
     let _ = caps;
-    Block { text, words: n, stop_ratio, sentence_like, headline_like, rule: None, class: Class::Short }
+    Block {
+        text,
+        words: n,
+        stop_ratio,
+        sentence_like,
+        headline_like,
+        rule: None,
+        class: Class::Short,
+    }
 }
 
 /// Finds the article among the blocks of a page.
@@ -154,7 +176,10 @@ pub fn extract_blocks(
 ) -> Flat {
     let stops = stopwords::list(lang);
     let has_list = stopwords::has_list(lang);
-    let mut blocks: Vec<Block> = raw_blocks.into_iter().map(|t| features(t, stops, has_list)).collect();
+    let mut blocks: Vec<Block> = raw_blocks
+        .into_iter()
+        .map(|t| features(t, stops, has_list))
+        .collect();
     let mut flat = Flat::default();
     if blocks.is_empty() {
         return flat;
@@ -216,7 +241,10 @@ pub fn extract_blocks(
                     _ => "list of short lines",
                 },
             };
-            flat.removed.push(Removed { text: b.text, reason: reason.to_string() });
+            flat.removed.push(Removed {
+                text: b.text,
+                reason: reason.to_string(),
+            });
         }
     }
     flat
@@ -261,16 +289,59 @@ fn initial_class(b: &Block, stats: &dyn LineStats, has_list: bool, mode: Mode) -
 
 /// A line that is a date and little else: "Published 9:40 AM EST, March 3, 2024".
 fn is_date_line(line: &str) -> bool {
-    let Some((_, span)) = date::find_date_span(line) else { return false };
+    let Some((_, span)) = date::find_date_span(line) else {
+        return false;
+    };
     let rest = format!("{} {}", &line[..span.start], &line[span.end..]);
     let filler = [
-        "published", "updated", "posted", "last", "modified", "on", "at", "am", "pm", "a.m", "p.m",
-        "est", "edt", "gmt", "utc", "bst", "cet", "cest", "pst", "pdt", "cst", "cdt", "et", "pt",
-        "mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday", "wednesday",
-        "thursday", "friday", "saturday", "sunday", "date", "first", "created", "time", "|",
+        "published",
+        "updated",
+        "posted",
+        "last",
+        "modified",
+        "on",
+        "at",
+        "am",
+        "pm",
+        "a.m",
+        "p.m",
+        "est",
+        "edt",
+        "gmt",
+        "utc",
+        "bst",
+        "cet",
+        "cest",
+        "pst",
+        "pdt",
+        "cst",
+        "cdt",
+        "et",
+        "pt",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "date",
+        "first",
+        "created",
+        "time",
+        "|",
     ];
     let leftover = text::words(&rest)
-        .filter(|w| !w.chars().all(|c| c.is_ascii_digit()) && !filler.contains(&w.to_lowercase().as_str()))
+        .filter(|w| {
+            !w.chars().all(|c| c.is_ascii_digit()) && !filler.contains(&w.to_lowercase().as_str())
+        })
         .count();
     leftover <= 2 && line.split_whitespace().count() <= 16
 }
@@ -284,7 +355,10 @@ fn printed_headline(blocks: &[Block]) -> Option<usize> {
         if !b.headline_like || b.words < 3 || b.rule.is_some() {
             continue;
         }
-        if blocks[..j].iter().any(|a| a.headline_like && same_headline(&a.text, &b.text)) {
+        if blocks[..j]
+            .iter()
+            .any(|a| a.headline_like && same_headline(&a.text, &b.text))
+        {
             return Some(j);
         }
     }
@@ -313,11 +387,19 @@ fn score(b: &Block) -> f32 {
 
 /// The run of blocks with the highest total score (Kadane). With no prose at all (a list of
 /// titles, a one-line text), everything that is not chrome is kept rather than nothing.
-fn main_region(blocks: &[Block], mode: Mode, headline: Option<usize>) -> (Option<usize>, Option<usize>) {
+fn main_region(
+    blocks: &[Block],
+    mode: Mode,
+    headline: Option<usize>,
+) -> (Option<usize>, Option<usize>) {
     let any_good = blocks.iter().any(|b| b.class == Class::Good);
     if !any_good || mode == Mode::Extracted {
-        let first = blocks.iter().position(|b| matches!(b.class, Class::Good | Class::Short));
-        let last = blocks.iter().rposition(|b| matches!(b.class, Class::Good | Class::Short));
+        let first = blocks
+            .iter()
+            .position(|b| matches!(b.class, Class::Good | Class::Short));
+        let last = blocks
+            .iter()
+            .rposition(|b| matches!(b.class, Class::Good | Class::Short));
         return (first, last);
     }
     let (mut best, mut best_span) = (f32::MIN, (0, 0));
@@ -328,7 +410,11 @@ fn main_region(blocks: &[Block], mode: Mode, headline: Option<usize>) -> (Option
             run_start = i;
         }
         let s = score(b);
-        run += if s > 0.0 { s * position_weight(i, headline) } else { s };
+        run += if s > 0.0 {
+            s * position_weight(i, headline)
+        } else {
+            s
+        };
         if run > best {
             best = run;
             best_span = (run_start, i);
@@ -352,18 +438,19 @@ fn cut_after_breakers(blocks: &[Block], keep: &mut [bool], start: usize, end: us
     let mut i = start;
     while i <= end {
         let b = &blocks[i];
-        if seen_prose > 0 {
-            if matches!(b.class, Class::Chrome("timestamp" | "votes") | Class::Date) {
-                match first_item_mark {
-                    None => first_item_mark = Some(i),
-                    Some(first) => {
-                        let mut cut = first;
-                        while cut > start && blocks[cut - 1].class == Class::Short && !blocks[cut - 1].sentence_like {
-                            cut -= 1;
-                        }
-                        cut_from(keep, cut);
-                        return;
+        if seen_prose > 0 && matches!(b.class, Class::Chrome("timestamp" | "votes") | Class::Date) {
+            match first_item_mark {
+                None => first_item_mark = Some(i),
+                Some(first) => {
+                    let mut cut = first;
+                    while cut > start
+                        && blocks[cut - 1].class == Class::Short
+                        && !blocks[cut - 1].sentence_like
+                    {
+                        cut -= 1;
                     }
+                    cut_from(keep, cut);
+                    return;
                 }
             }
         }
@@ -399,7 +486,10 @@ fn drop_short_runs(blocks: &[Block], keep: &mut [bool], start: usize, end: usize
     let is_listy = |b: &Block| b.class == Class::Short && !b.sentence_like && b.words <= 12;
     let nav_like = |b: &Block| {
         b.words <= 3
-            && !b.text.chars().any(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | ':' | ';' | '!' | '?'))
+            && !b
+                .text
+                .chars()
+                .any(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | ':' | ';' | '!' | '?'))
             && text::words(&b.text).all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()))
     };
     let mut i = start;
@@ -423,7 +513,9 @@ fn drop_short_runs(blocks: &[Block], keep: &mut [bool], start: usize, end: usize
     // The body starts and ends with prose: short lines at its edges are chrome or headings
     // of other things, except a short closing sentence.
     let first_good = (start..=end).find(|&i| keep[i] && blocks[i].class == Class::Good);
-    let last_good = (start..=end).rev().find(|&i| keep[i] && blocks[i].class == Class::Good);
+    let last_good = (start..=end)
+        .rev()
+        .find(|&i| keep[i] && blocks[i].class == Class::Good);
     if let (Some(f), Some(l)) = (first_good, last_good) {
         for (i, k) in keep.iter_mut().enumerate().take(end + 1).skip(start) {
             if (i < f || i > l) && !blocks[i].sentence_like {
@@ -441,7 +533,11 @@ fn read_head(blocks: &mut [Block], keep: &[bool], flat: &mut Flat, stats: &dyn L
         .iter()
         .zip(keep)
         .filter(|(_, &k)| k)
-        .flat_map(|(b, _)| text::words(&b.text).map(|w| w.to_lowercase()).collect::<Vec<_>>())
+        .flat_map(|(b, _)| {
+            text::words(&b.text)
+                .map(|w| w.to_lowercase())
+                .collect::<Vec<_>>()
+        })
         .collect();
 
     // Bylines and dates: the first of each before or at the top of the body. A byline's
@@ -487,10 +583,19 @@ fn read_head(blocks: &mut [Block], keep: &[bool], flat: &mut Flat, stats: &dyn L
         if content.is_empty() {
             continue;
         }
-        let overlap = content.iter().filter(|w| body_words.contains(*w)).count() as f32 / content.len() as f32;
-        let twice = blocks.iter().enumerate().any(|(j, o)| j != i && same_headline(&o.text, &b.text));
-        let near = if body_start.saturating_sub(i) <= 4 { 0.5 } else { 0.0 };
-        let s = overlap * 2.0 + if twice { 1.5 } else { 0.0 } + near + (b.words.min(12) as f32) * 0.05;
+        let overlap = content.iter().filter(|w| body_words.contains(*w)).count() as f32
+            / content.len() as f32;
+        let twice = blocks
+            .iter()
+            .enumerate()
+            .any(|(j, o)| j != i && same_headline(&o.text, &b.text));
+        let near = if body_start.saturating_sub(i) <= 4 {
+            0.5
+        } else {
+            0.0
+        };
+        let s =
+            overlap * 2.0 + if twice { 1.5 } else { 0.0 } + near + (b.words.min(12) as f32) * 0.05;
         if (overlap >= 0.3 || twice) && best.is_none_or(|(bs, _)| s > bs) {
             best = Some((s, i));
         }
@@ -517,7 +622,10 @@ fn read_head(blocks: &mut [Block], keep: &[bool], flat: &mut Flat, stats: &dyn L
         }
     }
     // A masthead: the site's name in capitals above the headline.
-    let headline_at = blocks.iter().position(|b| b.class == Class::Chrome("title")).unwrap_or(body_start);
+    let headline_at = blocks
+        .iter()
+        .position(|b| b.class == Class::Chrome("title"))
+        .unwrap_or(body_start);
     let masthead = blocks.iter().take(headline_at.min(6)).position(|b| {
         let letters: Vec<char> = b.text.chars().filter(|c| c.is_alphabetic()).collect();
         (1..=6).contains(&b.words)
@@ -542,11 +650,22 @@ fn same_headline(a: &str, b: &str) -> bool {
 
 /// Splits "Headline | Site" or "Headline - Site" into the headline and the site name.
 pub fn split_site_suffix(title: &str) -> (&str, Option<&str>) {
-    for sep in [" | ", " - ", " \u{2013} ", " \u{2014} ", " :: ", " \u{00BB} ", " \u{2022} "] {
+    for sep in [
+        " | ",
+        " - ",
+        " \u{2013} ",
+        " \u{2014} ",
+        " :: ",
+        " \u{00BB} ",
+        " \u{2022} ",
+    ] {
         if let Some(i) = title.rfind(sep) {
             let (head, site) = (title[..i].trim(), title[i + sep.len()..].trim());
             let site_words = site.split_whitespace().count();
-            if (1..=5).contains(&site_words) && head.split_whitespace().count() >= 3 && site.len() < head.len() {
+            if (1..=5).contains(&site_words)
+                && head.split_whitespace().count() >= 3
+                && site.len() < head.len()
+            {
                 return (head, Some(site));
             }
         }
@@ -561,16 +680,22 @@ fn copyright_holder(line: &str) -> Option<String> {
         return None;
     }
     let lower = t.to_lowercase();
-    let start = ["©", "(c)", "copyright"].iter().filter_map(|m| lower.find(m).map(|i| i + m.len())).min()?;
+    let start = ["©", "(c)", "copyright"]
+        .iter()
+        .filter_map(|m| lower.find(m).map(|i| i + m.len()))
+        .min()?;
     let rest = t.get(start..)?;
-    let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '©' || c.is_ascii_digit() || c == '-' || c == ',');
+    let rest = rest.trim_start_matches(|c: char| {
+        c.is_whitespace() || c == '©' || c.is_ascii_digit() || c == '-' || c == ','
+    });
     let end = rest
         .find(['.', '|', ',', ';'])
         .or_else(|| rest.to_lowercase().find("all rights"))
         .unwrap_or(rest.len());
     let name = rest[..end].trim();
     let words = name.split_whitespace().count();
-    ((1..=6).contains(&words) && name.chars().next().is_some_and(char::is_uppercase)).then(|| name.to_string())
+    ((1..=6).contains(&words) && name.chars().next().is_some_and(char::is_uppercase))
+        .then(|| name.to_string())
 }
 
 #[cfg(test)]
@@ -603,12 +728,24 @@ The cause of the fire is not yet known, and investigators are expected to visit 
         let flat = run(&page);
         let want: Vec<&str> = BODY.lines().collect();
         assert_eq!(flat.paragraphs, want, "removed: {:#?}", flat.removed);
-        assert_eq!(flat.title.as_deref(), Some("Warehouse fire burns for nine hours in Valemont"));
+        assert_eq!(
+            flat.title.as_deref(),
+            Some("Warehouse fire burns for nine hours in Valemont")
+        );
         assert_eq!(flat.authors, vec!["Ana Ruiz", "Tom Hale"]);
         assert_eq!(flat.outlet.as_deref(), Some("The Valemont Courier"));
         assert_eq!(flat.published.as_deref(), Some("2024-03-03"));
         let reasons: Vec<&str> = flat.removed.iter().map(|r| r.reason.as_str()).collect();
-        for r in ["skip link", "navigation", "language switcher", "title", "byline", "date line", "share buttons", "copyright"] {
+        for r in [
+            "skip link",
+            "navigation",
+            "language switcher",
+            "title",
+            "byline",
+            "date line",
+            "share buttons",
+            "copyright",
+        ] {
             assert!(reasons.contains(&r), "{r} not in {reasons:?}");
         }
     }
@@ -616,12 +753,20 @@ The cause of the fire is not yet known, and investigators are expected to visit 
     #[test]
     fn a_bare_article_is_kept_whole() {
         let flat = run(BODY);
-        assert_eq!(flat.paragraphs.len(), BODY.lines().count(), "{:#?}", flat.removed);
+        assert_eq!(
+            flat.paragraphs.len(),
+            BODY.lines().count(),
+            "{:#?}",
+            flat.removed
+        );
     }
 
     #[test]
     fn a_single_short_line_or_list_of_titles_is_kept() {
-        assert_eq!(run("earthquak strike indonesia").paragraphs, vec!["earthquak strike indonesia"]);
+        assert_eq!(
+            run("earthquak strike indonesia").paragraphs,
+            vec!["earthquak strike indonesia"]
+        );
         assert!(run("").paragraphs.is_empty());
     }
 
@@ -637,13 +782,25 @@ Some members asked for a second study of the site before any building work\n\
 could begin, but that request was rejected by a majority of the council.\n";
         let flat = run(wrapped);
         assert_eq!(flat.paragraphs.len(), 2, "{:?}", flat.paragraphs);
-        assert!(flat.paragraphs[0].starts_with("The regional council") && flat.paragraphs[0].ends_with("ended."));
+        assert!(
+            flat.paragraphs[0].starts_with("The regional council")
+                && flat.paragraphs[0].ends_with("ended.")
+        );
     }
 
     #[test]
     fn site_suffixes_and_copyright_holders() {
-        assert_eq!(split_site_suffix("Fire burns for nine hours - Courier"), ("Fire burns for nine hours", Some("Courier")));
-        assert_eq!(split_site_suffix("Left - right politics explained"), ("Left - right politics explained", None));
-        assert_eq!(copyright_holder("Copyright 2023 Kestrel Daily, all rights reserved").as_deref(), Some("Kestrel Daily"));
+        assert_eq!(
+            split_site_suffix("Fire burns for nine hours - Courier"),
+            ("Fire burns for nine hours", Some("Courier"))
+        );
+        assert_eq!(
+            split_site_suffix("Left - right politics explained"),
+            ("Left - right politics explained", None)
+        );
+        assert_eq!(
+            copyright_holder("Copyright 2023 Kestrel Daily, all rights reserved").as_deref(),
+            Some("Kestrel Daily")
+        );
     }
 }

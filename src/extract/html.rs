@@ -58,22 +58,32 @@ pub fn extract(html: &str, stats: &dyn LineStats) -> HtmlArticle {
         None => ("", None),
     };
 
-    let mut out = HtmlArticle { url: declared.url.clone(), ..Default::default() };
+    let mut out = HtmlArticle {
+        url: declared.url.clone(),
+        ..Default::default()
+    };
     // Title: JSON-LD/OpenGraph first, then the crate (which reads <title> and <h1>). Declared
     // titles are often written for search engines; when the page's visible headline (its first
     // <h1>) says mostly the same thing, the reader's headline wins (WCXB: 0.86 exact against
     // 0.78 for the declared title alone).
-    let crate_title = crate_meta.map(|m| m.title.clone()).filter(|t| !t.trim().is_empty());
-    let declared_title = declared.title.clone().or(crate_title).map(|t| strip_site_suffixes(&t));
+    let crate_title = crate_meta
+        .map(|m| m.title.clone())
+        .filter(|t| !t.trim().is_empty());
+    let declared_title = declared
+        .title
+        .clone()
+        .or(crate_title)
+        .map(|t| strip_site_suffixes(&t));
     out.title = match (declared_title, declared.h1.clone()) {
         (Some(t), Some(h)) if overlap(&t, &h) >= 0.5 => Some(h),
         (Some(t), _) => Some(t),
         (None, h) => h,
     };
-    out.outlet = declared
-        .outlet
-        .clone()
-        .or_else(|| crate_meta.map(|m| m.sitename.clone()).filter(|s| !s.trim().is_empty()));
+    out.outlet = declared.outlet.clone().or_else(|| {
+        crate_meta
+            .map(|m| m.sitename.clone())
+            .filter(|s| !s.trim().is_empty())
+    });
     out.authors = declared.authors.clone();
     if out.authors.is_empty() {
         if let Some(m) = crate_meta {
@@ -82,12 +92,21 @@ pub fn extract(html: &str, stats: &dyn LineStats) -> HtmlArticle {
     }
     out.published = declared.published.clone();
     if out.published.is_none() {
-        out.published = crate_meta.and_then(|m| m.date).map(|d| d.format("%Y-%m-%d").to_string());
+        out.published = crate_meta
+            .and_then(|m| m.date)
+            .map(|d| d.format("%Y-%m-%d").to_string());
     }
 
     let blocks = paragraphs_of(content_html);
+    // The extractor gives up on small or unusual pages; then the page's visible text goes
+    // through the flat-text classifier, as if it had been saved as text.
+    let (blocks, mode) = if blocks.is_empty() {
+        (visible_blocks(html), Mode::Page)
+    } else {
+        (blocks, Mode::Extracted)
+    };
     let lang = super::guess_language(&blocks.join("\n"));
-    let mut cleaned = flat::extract_blocks(blocks, lang.as_deref(), stats, Mode::Extracted);
+    let mut cleaned = flat::extract_blocks(blocks, lang.as_deref(), stats, mode);
     // The crate keeps the headline as the first block; it is the title, not body text.
     if let Some(title) = &out.title {
         let t = crate::text::normalize(title);
@@ -96,7 +115,10 @@ pub fn extract(html: &str, stats: &dyn LineStats) -> HtmlArticle {
             let same = !removed_title && crate::text::normalize(p) == t;
             removed_title |= same;
             if same {
-                cleaned.removed.push(Removed { text: p.clone(), reason: "title".into() });
+                cleaned.removed.push(Removed {
+                    text: p.clone(),
+                    reason: "title".into(),
+                });
             }
             !same
         });
@@ -172,7 +194,11 @@ fn strip_site_suffixes(title: &str) -> String {
 
 /// Shared words over the shorter title's words.
 fn overlap(a: &str, b: &str) -> f32 {
-    let words = |s: &str| -> std::collections::HashSet<String> { crate::text::words(&crate::text::normalize(s)).map(str::to_string).collect() };
+    let words = |s: &str| -> std::collections::HashSet<String> {
+        crate::text::words(&crate::text::normalize(s))
+            .map(str::to_string)
+            .collect()
+    };
     let (wa, wb) = (words(a), words(b));
     let shared = wa.intersection(&wb).count();
     shared as f32 / wa.len().min(wb.len()).max(1) as f32
@@ -191,13 +217,56 @@ pub fn paragraphs_of(content_html: &str) -> Vec<String> {
     out
 }
 
+/// The visible text of a whole page, one block per block-level element.
+pub fn visible_blocks(html: &str) -> Vec<String> {
+    let doc = Html::parse_document(html);
+    let mut out = Vec::new();
+    let mut current = String::new();
+    walk(doc.root_element(), &mut current, &mut out);
+    flush(&mut current, &mut out);
+    out
+}
+
 fn is_block(name: &str) -> bool {
     matches!(
         name,
-        "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "blockquote" | "pre" | "tr"
-            | "table" | "ul" | "ol" | "dl" | "dt" | "dd" | "section" | "article" | "header"
-            | "footer" | "figure" | "figcaption" | "head" | "quote" | "list" | "item" | "row"
-            | "cell" | "td" | "th" | "br" | "hr" | "main" | "aside" | "details" | "summary"
+        "p" | "div"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "li"
+            | "blockquote"
+            | "pre"
+            | "tr"
+            | "table"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "figure"
+            | "figcaption"
+            | "head"
+            | "quote"
+            | "list"
+            | "item"
+            | "row"
+            | "cell"
+            | "td"
+            | "th"
+            | "br"
+            | "hr"
+            | "main"
+            | "aside"
+            | "details"
+            | "summary"
     )
 }
 
@@ -207,7 +276,19 @@ fn walk(el: ElementRef, current: &mut String, out: &mut Vec<String>) {
             Node::Text(t) => current.push_str(t),
             Node::Element(e) => {
                 let name = e.name();
-                if matches!(name, "script" | "style" | "noscript" | "template") {
+                if matches!(
+                    name,
+                    "script"
+                        | "style"
+                        | "noscript"
+                        | "template"
+                        | "head"
+                        | "svg"
+                        | "iframe"
+                        | "button"
+                        | "select"
+                        | "textarea"
+                ) {
                     continue;
                 }
                 let block = is_block(name);
@@ -237,7 +318,8 @@ fn flush(current: &mut String, out: &mut Vec<String>) {
 }
 
 static JSON_LD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?is)<script[^>]*type\s*=\s*["']?application/ld\+json["']?[^>]*>(.*?)</script>"#).unwrap()
+    Regex::new(r#"(?is)<script[^>]*type\s*=\s*["']?application/ld\+json["']?[^>]*>(.*?)</script>"#)
+        .unwrap()
 });
 static META: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?is)<meta\s[^>]*>").unwrap());
 static ATTR: LazyLock<Regex> = LazyLock::new(|| {
@@ -248,7 +330,12 @@ static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<[^>]*>").unwrap
 static AUTHOR_LINK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?is)<a\s[^>]*(?:rel\s*=\s*["']?author|href\s*=\s*["'][^"']*/(?:author|authors|writer|writers|staff|people|profile|contributor|contributors|journalist|reporter)s?/[^"'/]+/?["'])[^>]*>(.*?)</a>"#).unwrap()
 });
-static AUTHOR_HINT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)author|byline|writer|contributor|journalist|reporter|/staff/|/people/|/profile/").unwrap());
+static AUTHOR_HINT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)author|byline|writer|contributor|journalist|reporter|/staff/|/people/|/profile/",
+    )
+    .unwrap()
+});
 static AUTHOR_CLASS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?is)<(?:span|div|p|a|strong|address)\s[^>]*(?:class|itemprop)\s*=\s*["'][^"']*(?:author-name|authorname|author__name|byline__name|byline-name|author_name|\bauthor\b|\bbyline\b)[^"']*["'][^>]*>\s*(?:by\s+)?([^<]{3,80})<"#).unwrap()
 });
@@ -262,7 +349,11 @@ pub fn page_meta(html: &str) -> PageMeta {
     let scan = &html[..floor_char_boundary(html, 1_000_000)];
     let mut meta = PageMeta::default();
     for c in JSON_LD.captures_iter(scan) {
-        let raw = c[1].trim().trim_start_matches("<!--").trim_end_matches("-->").trim();
+        let raw = c[1]
+            .trim()
+            .trim_start_matches("<!--")
+            .trim_end_matches("-->")
+            .trim();
         if let Ok(v) = serde_json::from_str::<Value>(raw) {
             for obj in article_objects(&v) {
                 fill_from_json_ld(&mut meta, obj);
@@ -275,7 +366,12 @@ pub fn page_meta(html: &str) -> PageMeta {
         let mut content = None;
         for a in ATTR.captures_iter(m.as_str()) {
             let name = a[1].to_ascii_lowercase();
-            let value = a.get(2).or(a.get(3)).or(a.get(4)).map(|v| v.as_str()).unwrap_or("");
+            let value = a
+                .get(2)
+                .or(a.get(3))
+                .or(a.get(4))
+                .map(|v| v.as_str())
+                .unwrap_or("");
             match name.as_str() {
                 "property" | "name" | "itemprop" => key = Some(value.to_ascii_lowercase()),
                 "content" => content = Some(unescape(value)),
@@ -288,18 +384,45 @@ pub fn page_meta(html: &str) -> PageMeta {
             }
         }
     }
-    let get = |keys: &[&str]| keys.iter().find_map(|k| tags.iter().find(|(t, _)| t == k).map(|(_, v)| v.clone()));
+    let get = |keys: &[&str]| {
+        keys.iter()
+            .find_map(|k| tags.iter().find(|(t, _)| t == k).map(|(_, v)| v.clone()))
+    };
     if meta.title.is_none() {
-        meta.title = get(&["og:title", "twitter:title", "dc.title", "sailthru.title", "parsely-title", "headline"]);
+        meta.title = get(&[
+            "og:title",
+            "twitter:title",
+            "dc.title",
+            "sailthru.title",
+            "parsely-title",
+            "headline",
+        ]);
     }
     if meta.outlet.is_none() {
-        meta.outlet = get(&["og:site_name", "application-name", "publisher", "dc.publisher", "twitter:site"])
-            .map(|s| s.trim_start_matches('@').to_string());
+        meta.outlet = get(&[
+            "og:site_name",
+            "application-name",
+            "publisher",
+            "dc.publisher",
+            "twitter:site",
+        ])
+        .map(|s| s.trim_start_matches('@').to_string());
     }
     if meta.authors.is_empty() {
         let raw: Vec<String> = tags
             .iter()
-            .filter(|(k, _)| matches!(k.as_str(), "author" | "article:author" | "dc.creator" | "sailthru.author" | "parsely-author" | "byl" | "citation_author"))
+            .filter(|(k, _)| {
+                matches!(
+                    k.as_str(),
+                    "author"
+                        | "article:author"
+                        | "dc.creator"
+                        | "sailthru.author"
+                        | "parsely-author"
+                        | "byl"
+                        | "citation_author"
+                )
+            })
             .map(|(_, v)| v.clone())
             .filter(|v| !v.starts_with("http"))
             .collect();
@@ -313,9 +436,20 @@ pub fn page_meta(html: &str) -> PageMeta {
     }
     if meta.published.is_none() {
         meta.published = get(&[
-            "article:published_time", "og:article:published_time", "datepublished", "publishdate",
-            "publish-date", "pubdate", "dc.date.issued", "dc.date", "dcterms.created", "sailthru.date",
-            "parsely-pub-date", "date", "citation_publication_date", "og:published_time",
+            "article:published_time",
+            "og:article:published_time",
+            "datepublished",
+            "publishdate",
+            "publish-date",
+            "pubdate",
+            "dc.date.issued",
+            "dc.date",
+            "dcterms.created",
+            "sailthru.date",
+            "parsely-pub-date",
+            "date",
+            "citation_publication_date",
+            "og:published_time",
         ])
         .and_then(|d| date::parse_date(&d));
     }
@@ -325,7 +459,10 @@ pub fn page_meta(html: &str) -> PageMeta {
     meta.og_type = get(&["og:type"]);
     meta.h1 = H1.captures_iter(scan).find_map(|c| {
         let text = TAG.replace_all(&c[1], " ");
-        let text = unescape(&text).split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = unescape(&text)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         let words = text.split_whitespace().count();
         (2..=40).contains(&words).then_some(text)
     });
@@ -334,7 +471,12 @@ pub fn page_meta(html: &str) -> PageMeta {
             let link = CANONICAL.find(scan)?;
             ATTR.captures_iter(link.as_str())
                 .find(|a| a[1].eq_ignore_ascii_case("href"))
-                .and_then(|a| a.get(2).or(a.get(3)).or(a.get(4)).map(|v| unescape(v.as_str())))
+                .and_then(|a| {
+                    a.get(2)
+                        .or(a.get(3))
+                        .or(a.get(4))
+                        .map(|v| unescape(v.as_str()))
+                })
         });
     }
     meta
@@ -351,9 +493,20 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 }
 
 const ARTICLE_TYPES: &[&str] = &[
-    "NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle",
-    "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle", "LiveBlogPosting",
-    "ScholarlyArticle", "TechArticle", "Report", "SocialMediaPosting", "WebPage",
+    "NewsArticle",
+    "Article",
+    "BlogPosting",
+    "ReportageNewsArticle",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "BackgroundNewsArticle",
+    "ReviewNewsArticle",
+    "LiveBlogPosting",
+    "ScholarlyArticle",
+    "TechArticle",
+    "Report",
+    "SocialMediaPosting",
+    "WebPage",
 ];
 
 /// The objects in a JSON-LD value that describe an article, best first (`@graph` and arrays
@@ -362,7 +515,10 @@ fn article_objects(v: &Value) -> Vec<&Value> {
     let mut found = Vec::new();
     collect(v, &mut found, 0);
     found.sort_by_key(|o| type_rank(o));
-    found.into_iter().filter(|o| type_rank(o) < ARTICLE_TYPES.len()).collect()
+    found
+        .into_iter()
+        .filter(|o| type_rank(o) < ARTICLE_TYPES.len())
+        .collect()
 }
 
 fn collect<'a>(v: &'a Value, out: &mut Vec<&'a Value>, depth: usize) {
@@ -398,13 +554,23 @@ fn type_rank(o: &Value) -> usize {
 
 fn fill_from_json_ld(meta: &mut PageMeta, o: &Value) {
     let is_page = type_rank(o) == ARTICLE_TYPES.len() - 1;
-    let text = |v: Option<&Value>| v.and_then(|v| v.as_str()).map(|s| unescape(s).trim().to_string()).filter(|s| !s.is_empty());
+    let text = |v: Option<&Value>| {
+        v.and_then(|v| v.as_str())
+            .map(|s| unescape(s).trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
     if meta.title.is_none() && !is_page {
         meta.title = text(o.get("headline")).or_else(|| text(o.get("name")));
     }
     if meta.published.is_none() {
         meta.published = text(o.get("datePublished"))
-            .or_else(|| if is_page { None } else { text(o.get("dateCreated")) })
+            .or_else(|| {
+                if is_page {
+                    None
+                } else {
+                    text(o.get("dateCreated"))
+                }
+            })
             .and_then(|d| date::parse_date(&d));
     }
     if meta.outlet.is_none() {
@@ -477,7 +643,9 @@ pub fn unescape(s: &str) -> String {
                 "mdash" => Some('\u{2014}'),
                 "hellip" => Some('\u{2026}'),
                 _ if entity.starts_with("#x") || entity.starts_with("#X") => {
-                    u32::from_str_radix(&entity[2..], 16).ok().and_then(char::from_u32)
+                    u32::from_str_radix(&entity[2..], 16)
+                        .ok()
+                        .and_then(char::from_u32)
                 }
                 _ if entity.starts_with('#') => entity[1..].parse().ok().and_then(char::from_u32),
                 _ => None,
@@ -518,7 +686,10 @@ mod tests {
   "publisher":{"@type":"Organization","name":"Valemont Courier"}}]}</script>
 </head><body></body></html>"#;
         let m = page_meta(html);
-        assert_eq!(m.title.as_deref(), Some("Warehouse fire burns for nine hours"));
+        assert_eq!(
+            m.title.as_deref(),
+            Some("Warehouse fire burns for nine hours")
+        );
         assert_eq!(m.authors, vec!["Ana Ruiz", "Tom Hale"]);
         assert_eq!(m.published.as_deref(), Some("2024-03-03T09:40:00+01:00"));
         assert_eq!(m.outlet.as_deref(), Some("Valemont Courier"));
@@ -528,7 +699,10 @@ mod tests {
     fn meta_tags_when_there_is_no_json_ld() {
         let html = r#"<meta property="og:title" content="Dam &#8216;safe&#8217;, says council"><meta content="Kestrel Daily" property="og:site_name"><meta name="author" content="By Ira Kell, Kestrel Daily"><meta name="date" content="2023-11-02">"#;
         let m = page_meta(html);
-        assert_eq!(m.title.as_deref(), Some("Dam \u{2018}safe\u{2019}, says council"));
+        assert_eq!(
+            m.title.as_deref(),
+            Some("Dam \u{2018}safe\u{2019}, says council")
+        );
         assert_eq!(m.authors, vec!["Ira Kell"]);
         assert_eq!(m.published.as_deref(), Some("2023-11-02"));
     }

@@ -83,7 +83,9 @@ pub fn extract(page: &RawPage, stats: &dyn LineStats) -> Result<Article, Extract
     }
     let mut notes = Vec::new();
     if let Some(n) = page.cut_at {
-        notes.push(format!("page longer than the read cap: only its first {n} bytes were read"));
+        notes.push(format!(
+            "page longer than the read cap: only its first {n} bytes were read"
+        ));
     }
     if decoded.replacements > 0 {
         notes.push(format!(
@@ -92,17 +94,38 @@ pub fn extract(page: &RawPage, stats: &dyn LineStats) -> Result<Article, Extract
         ));
     }
 
-    let (mut title, mut authors, mut outlet, mut published, mut url, paragraphs, removed) = if is_html {
-        let a = html::extract(&decoded.text, stats);
-        (a.title, a.authors, a.outlet, a.published, a.url, a.paragraphs, a.removed)
-    } else {
-        let blocks = flat::blocks_of(&decoded.text);
-        let lang_hint = guess_language(&blocks.join("\n"));
-        let f = flat::extract_blocks(blocks, lang_hint.as_deref(), stats, flat::Mode::Page);
-        (f.title, f.authors, f.outlet, f.published, None, f.paragraphs, f.removed)
-    };
+    let (mut title, mut authors, mut outlet, mut published, mut url, paragraphs, removed) =
+        if is_html {
+            let a = html::extract(&decoded.text, stats);
+            (
+                a.title,
+                a.authors,
+                a.outlet,
+                a.published,
+                a.url,
+                a.paragraphs,
+                a.removed,
+            )
+        } else {
+            let blocks = flat::blocks_of(&decoded.text);
+            let lang_hint = guess_language(&blocks.join("\n"));
+            let f = flat::extract_blocks(blocks, lang_hint.as_deref(), stats, flat::Mode::Page);
+            (
+                f.title,
+                f.authors,
+                f.outlet,
+                f.published,
+                None,
+                f.paragraphs,
+                f.removed,
+            )
+        };
     if paragraphs.iter().all(|p| p.trim().is_empty()) {
-        let why = if is_html { "the page has no main text block" } else { "every line is page chrome" };
+        let why = if is_html {
+            "the page has no main text block"
+        } else {
+            "every line is page chrome"
+        };
         return Err(ExtractError::NoText(why));
     }
 
@@ -163,22 +186,80 @@ fn detect_language(text: &str) -> Option<String> {
     if sample.split_whitespace().count() < 5 || (!info.is_reliable() && info.confidence() < 0.5) {
         return None;
     }
-    Some(iso639_1(info.lang().code()).unwrap_or(info.lang().code()).to_string())
+    Some(
+        iso639_1(info.lang().code())
+            .unwrap_or(info.lang().code())
+            .to_string(),
+    )
 }
 
 fn iso639_1(code3: &str) -> Option<&'static str> {
     const MAP: &[(&str, &str)] = &[
-        ("eng", "en"), ("spa", "es"), ("fra", "fr"), ("deu", "de"), ("ita", "it"), ("por", "pt"),
-        ("nld", "nl"), ("rus", "ru"), ("ukr", "uk"), ("pol", "pl"), ("tur", "tr"), ("ara", "ar"),
-        ("cmn", "zh"), ("jpn", "ja"), ("kor", "ko"), ("hin", "hi"), ("swe", "sv"), ("dan", "da"),
-        ("nob", "nb"), ("fin", "fi"), ("ell", "el"), ("ces", "cs"), ("hun", "hu"), ("ron", "ro"),
-        ("bul", "bg"), ("heb", "he"), ("pes", "fa"), ("urd", "ur"), ("ben", "bn"), ("tam", "ta"),
-        ("vie", "vi"), ("tha", "th"), ("ind", "id"), ("hrv", "hr"), ("srp", "sr"), ("slk", "sk"),
-        ("slv", "sl"), ("lit", "lt"), ("lav", "lv"), ("est", "et"), ("cat", "ca"), ("bel", "be"),
-        ("kat", "ka"), ("hye", "hy"), ("aze", "az"), ("kaz", "kk"), ("uzb", "uz"), ("afr", "af"),
-        ("epo", "eo"), ("lat", "la"), ("tgl", "tl"), ("swa", "sw"), ("zul", "zu"), ("mar", "mr"),
-        ("guj", "gu"), ("pan", "pa"), ("tel", "te"), ("kan", "kn"), ("mal", "ml"), ("nep", "ne"),
-        ("sin", "si"), ("mya", "my"), ("khm", "km"), ("amh", "am"), ("yid", "yi"),
+        ("eng", "en"),
+        ("spa", "es"),
+        ("fra", "fr"),
+        ("deu", "de"),
+        ("ita", "it"),
+        ("por", "pt"),
+        ("nld", "nl"),
+        ("rus", "ru"),
+        ("ukr", "uk"),
+        ("pol", "pl"),
+        ("tur", "tr"),
+        ("ara", "ar"),
+        ("cmn", "zh"),
+        ("jpn", "ja"),
+        ("kor", "ko"),
+        ("hin", "hi"),
+        ("swe", "sv"),
+        ("dan", "da"),
+        ("nob", "nb"),
+        ("fin", "fi"),
+        ("ell", "el"),
+        ("ces", "cs"),
+        ("hun", "hu"),
+        ("ron", "ro"),
+        ("bul", "bg"),
+        ("heb", "he"),
+        ("pes", "fa"),
+        ("urd", "ur"),
+        ("ben", "bn"),
+        ("tam", "ta"),
+        ("vie", "vi"),
+        ("tha", "th"),
+        ("ind", "id"),
+        ("hrv", "hr"),
+        ("srp", "sr"),
+        ("slk", "sk"),
+        ("slv", "sl"),
+        ("lit", "lt"),
+        ("lav", "lv"),
+        ("est", "et"),
+        ("cat", "ca"),
+        ("bel", "be"),
+        ("kat", "ka"),
+        ("hye", "hy"),
+        ("aze", "az"),
+        ("kaz", "kk"),
+        ("uzb", "uz"),
+        ("afr", "af"),
+        ("epo", "eo"),
+        ("lat", "la"),
+        ("tgl", "tl"),
+        ("swa", "sw"),
+        ("zul", "zu"),
+        ("mar", "mr"),
+        ("guj", "gu"),
+        ("pan", "pa"),
+        ("tel", "te"),
+        ("kan", "kn"),
+        ("mal", "ml"),
+        ("nep", "ne"),
+        ("sin", "si"),
+        ("mya", "my"),
+        ("khm", "km"),
+        ("amh", "am"),
+        ("yid", "yi"),
     ];
     MAP.iter().find(|(c, _)| *c == code3).map(|(_, c)| *c)
 }
@@ -189,13 +270,23 @@ mod tests {
     use crate::source::GivenMeta;
 
     fn page(media: MediaType, body: &str) -> RawPage {
-        RawPage { origin: "t".into(), media, bytes: body.as_bytes().to_vec(), cut_at: None, given: GivenMeta::default() }
+        RawPage {
+            origin: "t".into(),
+            media,
+            bytes: body.as_bytes().to_vec(),
+            cut_at: None,
+            given: GivenMeta::default(),
+        }
     }
 
     #[test]
     fn given_metadata_wins_and_bad_dates_are_noted() {
         let mut p = page(MediaType::Text, "The river rose by two metres overnight and the old bridge was closed to traffic, officials said.");
-        p.given = GivenMeta { title: Some("River rises".into()), published: Some("last week".into()), ..Default::default() };
+        p.given = GivenMeta {
+            title: Some("River rises".into()),
+            published: Some("last week".into()),
+            ..Default::default()
+        };
         let a = extract(&p, &NoStats).unwrap();
         assert_eq!(a.title.as_deref(), Some("River rises"));
         assert_eq!(a.published, None);
@@ -205,7 +296,19 @@ mod tests {
 
     #[test]
     fn pages_without_text_are_errors() {
-        assert!(matches!(extract(&page(MediaType::Html, "<html><body><nav>Menu</nav></body></html>"), &NoStats), Err(ExtractError::NoText(_))));
-        assert!(matches!(extract(&page(MediaType::Text, "Menu\nHome\nSkip to content"), &NoStats), Err(ExtractError::NoText(_))));
+        assert!(matches!(
+            extract(
+                &page(MediaType::Html, "<html><body><nav>Menu</nav></body></html>"),
+                &NoStats
+            ),
+            Err(ExtractError::NoText(_))
+        ));
+        assert!(matches!(
+            extract(
+                &page(MediaType::Text, "Menu\nHome\nSkip to content"),
+                &NoStats
+            ),
+            Err(ExtractError::NoText(_))
+        ));
     }
 }

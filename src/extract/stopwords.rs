@@ -14,23 +14,39 @@ const NL: &str = "aan al als bij dan dat de die dit door een en er had heb heeft
 pub fn list(lang: Option<&str>) -> &'static [&'static str] {
     use std::sync::LazyLock;
     static LISTS: LazyLock<Vec<(&'static str, Vec<&'static str>)>> = LazyLock::new(|| {
-        [("eng", EN), ("spa", ES), ("fra", FR), ("deu", DE), ("ita", IT), ("por", PT), ("nld", NL)]
-            .into_iter()
-            .map(|(code, words)| {
-                let mut v: Vec<&str> = words.split_whitespace().collect();
-                v.sort_unstable();
-                v.dedup();
-                (code, v)
-            })
-            .collect()
+        [
+            ("eng", EN),
+            ("spa", ES),
+            ("fra", FR),
+            ("deu", DE),
+            ("ita", IT),
+            ("por", PT),
+            ("nld", NL),
+        ]
+        .into_iter()
+        .map(|(code, words)| {
+            let mut v: Vec<&str> = words.split_whitespace().collect();
+            v.sort_unstable();
+            v.dedup();
+            (code, v)
+        })
+        .collect()
     });
     let code = lang.unwrap_or("eng");
-    LISTS.iter().find(|(c, _)| *c == code).unwrap_or(&LISTS[0]).1.as_slice()
+    LISTS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .unwrap_or(&LISTS[0])
+        .1
+        .as_slice()
 }
 
 /// Whether the language has a list here (otherwise density is not a usable signal).
 pub fn has_list(lang: Option<&str>) -> bool {
-    matches!(lang, None | Some("eng" | "spa" | "fra" | "deu" | "ita" | "por" | "nld"))
+    matches!(
+        lang,
+        None | Some("eng" | "spa" | "fra" | "deu" | "ita" | "por" | "nld")
+    )
 }
 
 pub fn is_stopword(list: &[&str], lower_word: &str) -> bool {

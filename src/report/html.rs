@@ -70,9 +70,18 @@ pub fn story(r: &Report, s: &ReportStory) -> String {
         }
     }
     if !s.quotes.is_empty() {
-        let _ = writeln!(out, "<h2>Quotes</h2><table><tr><th>quote</th><th>speaker</th><th>sources</th></tr>");
+        let _ = writeln!(
+            out,
+            "<h2>Quotes</h2><table><tr><th>quote</th><th>speaker</th><th>sources</th></tr>"
+        );
         for q in &s.quotes {
-            let _ = writeln!(out, "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", esc(&q.text), esc(q.speaker.as_deref().unwrap_or("")), q.independent_sources);
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&q.text),
+                esc(q.speaker.as_deref().unwrap_or("")),
+                q.independent_sources
+            );
         }
         let _ = writeln!(out, "</table>");
     }
@@ -80,14 +89,25 @@ pub fn story(r: &Report, s: &ReportStory) -> String {
         let _ = writeln!(out, "<h2>Conflicts</h2><ul>");
         for c in &s.conflicts {
             let values: Vec<String> = c.values.iter().map(|v| esc(&v.value)).collect();
-            let _ = writeln!(out, "<li>{} of {}: {}</li>", esc(&c.kind), esc(&c.subject), values.join(" vs "));
+            let _ = writeln!(
+                out,
+                "<li>{} of {}: {}</li>",
+                esc(&c.kind),
+                esc(&c.subject),
+                values.join(" vs ")
+            );
         }
         let _ = writeln!(out, "</ul>");
     }
     if !s.summary.is_empty() {
         let _ = writeln!(out, "<h2>Summary</h2><ul>");
         for x in &s.summary {
-            let _ = writeln!(out, "<li>{} <small>[{} sources]</small></li>", esc(&x.sentence), x.support.len());
+            let _ = writeln!(
+                out,
+                "<li>{} <small>[{} sources]</small></li>",
+                esc(&x.sentence),
+                x.support.len()
+            );
         }
         let _ = writeln!(out, "</ul>");
     }
@@ -99,6 +119,9 @@ pub fn story(r: &Report, s: &ReportStory) -> String {
 mod tests {
     #[test]
     fn escapes_markup_and_quotes() {
-        assert_eq!(super::esc("<script>alert('x')</script> & \"q\""), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
+        assert_eq!(
+            super::esc("<script>alert('x')</script> & \"q\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
+        );
     }
 }

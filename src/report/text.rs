@@ -43,7 +43,11 @@ pub fn report(r: &Report) -> String {
 fn story_header(out: &mut String, s: &ReportStory) {
     let span = match (&s.first_published, &s.last_published) {
         (Some(a), Some(b)) if a == b => crate::extract::date::day_of(a).to_string(),
-        (Some(a), Some(b)) => format!("{} .. {}", crate::extract::date::day_of(a), crate::extract::date::day_of(b)),
+        (Some(a), Some(b)) => format!(
+            "{} .. {}",
+            crate::extract::date::day_of(a),
+            crate::extract::date::day_of(b)
+        ),
         _ => "undated".to_string(),
     };
     let _ = writeln!(out, "story {}  {}", s.id, or_dash(&s.title));
@@ -57,7 +61,11 @@ fn story_header(out: &mut String, s: &ReportStory) {
 }
 
 fn article_line(a: &ReportArticle) -> String {
-    let day = a.published.as_deref().map(crate::extract::date::day_of).unwrap_or("-");
+    let day = a
+        .published
+        .as_deref()
+        .map(crate::extract::date::day_of)
+        .unwrap_or("-");
     format!("{}  {}  {}  {}", a.id, day, or_dash(&a.outlet), a.origin)
 }
 
@@ -67,13 +75,26 @@ pub fn story(r: &Report, s: &ReportStory) -> String {
     story_header(&mut out, s);
     for (n, fid) in s.families.iter().enumerate() {
         let Some(f) = r.family(fid) else { continue };
-        let _ = writeln!(out, "\nsource {} (family {}, {} articles)", n + 1, f.id, f.members.len());
+        let _ = writeln!(
+            out,
+            "\nsource {} (family {}, {} articles)",
+            n + 1,
+            f.id,
+            f.members.len()
+        );
         for m in &f.members {
             if let Some(a) = r.article(&m.article) {
                 let _ = writeln!(out, "  {:<15} {}", m.relation.as_str(), article_line(a));
                 if m.relation.as_str() == "original" {
                     let _ = writeln!(out, "      {}", or_dash(&a.title));
-                    let lead: String = a.text.split("\n\n").next().unwrap_or("").chars().take(300).collect();
+                    let lead: String = a
+                        .text
+                        .split("\n\n")
+                        .next()
+                        .unwrap_or("")
+                        .chars()
+                        .take(300)
+                        .collect();
                     let _ = writeln!(out, "      {lead}");
                 }
             }
@@ -82,14 +103,30 @@ pub fn story(r: &Report, s: &ReportStory) -> String {
     if !s.quotes.is_empty() {
         let _ = writeln!(out, "\nquotes:");
         for q in &s.quotes {
-            let _ = writeln!(out, "  \"{}\" ({}, {} sources)", q.text, or_dash(&q.speaker), q.independent_sources);
+            let _ = writeln!(
+                out,
+                "  \"{}\" ({}, {} sources)",
+                q.text,
+                or_dash(&q.speaker),
+                q.independent_sources
+            );
         }
     }
     if !s.conflicts.is_empty() {
         let _ = writeln!(out, "\nconflicts:");
         for c in &s.conflicts {
-            let values: Vec<String> = c.values.iter().map(|v| format!("{} ({})", v.value, v.articles.len())).collect();
-            let _ = writeln!(out, "  {} of {}: {}", c.kind, c.subject, values.join(" vs "));
+            let values: Vec<String> = c
+                .values
+                .iter()
+                .map(|v| format!("{} ({})", v.value, v.articles.len()))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  {} of {}: {}",
+                c.kind,
+                c.subject,
+                values.join(" vs ")
+            );
         }
     }
     if !s.summary.is_empty() {
@@ -105,8 +142,19 @@ pub fn story(r: &Report, s: &ReportStory) -> String {
 pub fn article(a: &ReportArticle) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", or_dash(&a.title));
-    let authors = if a.authors.is_empty() { "-".to_string() } else { a.authors.join(", ") };
-    let _ = writeln!(out, "by {}  |  {}  |  {}  |  {}", authors, or_dash(&a.outlet), or_dash(&a.published), or_dash(&a.language));
+    let authors = if a.authors.is_empty() {
+        "-".to_string()
+    } else {
+        a.authors.join(", ")
+    };
+    let _ = writeln!(
+        out,
+        "by {}  |  {}  |  {}  |  {}",
+        authors,
+        or_dash(&a.outlet),
+        or_dash(&a.published),
+        or_dash(&a.language)
+    );
     let _ = writeln!(out, "id {}  family {}  story {}", a.id, a.family, a.story);
     let _ = writeln!(out, "origin {}", a.origin);
     for n in &a.notes {

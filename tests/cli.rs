@@ -1,0 +1,600 @@
+//! The real binary on the example corpus and on hostile input: commands, formats, exit codes,
+//! the store's idempotence and crash safety, and the scorer's agreement with score.py.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn storyline() -> Command {
+    let mut c = Command::cargo_bin("storyline").unwrap();
+    c.env_remove("STORYLINE_DB");
+    c
+}
+
+fn json_of(out: &std::process::Output) -> Value {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn analyze_examples() -> Value {
+    json_of(&storyline().args(["analyze", "examples/"]).output().unwrap())
+}
+
+#[test]
+fn analyze_examples_keeps_the_contract() {
+    let r = analyze_examples();
+    assert_eq!(r["version"], 1);
+    let articles = r["articles"].as_array().unwrap();
+    let labels: Value =
+        serde_json::from_str(&std::fs::read_to_string("examples/labels.json").unwrap()).unwrap();
+    assert_eq!(
+        articles.len(),
+        labels.as_object().unwrap().len(),
+        "every example page is read"
+    );
+    assert!(
+        r["errors"].as_array().unwrap().is_empty(),
+        "{}",
+        r["errors"]
+    );
+    // Every article is in exactly one family and one story, and those exist.
+    let families: Vec<&Value> = r["families"].as_array().unwrap().iter().collect();
+    let stories: Vec<&Value> = r["stories"].as_array().unwrap().iter().collect();
+    for a in articles {
+        for key in [
+            "id",
+            "origin",
+            "title",
+            "authors",
+            "outlet",
+            "published",
+            "language",
+            "text",
+            "family",
+            "story",
+        ] {
+            assert!(a.get(key).is_some(), "article lacks {key}");
+        }
+        let in_families = families
+            .iter()
+            .filter(|f| {
+                f["members"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|m| m["article"] == a["id"])
+            })
+            .count();
+        assert_eq!(in_families, 1, "{}", a["origin"]);
+        let in_stories = stories
+            .iter()
+            .filter(|s| s["articles"].as_array().unwrap().contains(&a["id"]))
+            .count();
+        assert_eq!(in_stories, 1, "{}", a["origin"]);
+        assert!(
+            labels.get(a["origin"].as_str().unwrap()).is_some(),
+            "origin {} is as labelled",
+            a["origin"]
+        );
+    }
+    for s in stories {
+        for key in ["quotes", "conflicts", "summary"] {
+            assert!(s[key].is_array());
+        }
+        assert_eq!(
+            s["independent_sources"],
+            s["families"].as_array().unwrap().len()
+        );
+    }
+}
+
+#[test]
+fn republications_in_other_chrome_are_exact_copies_of_the_wire() {
+    let r = analyze_examples();
+    let family_of = |origin: &str| -> String {
+        r["articles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["origin"] == origin)
+            .unwrap()["family"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    for story in [
+        "valemont-fire",
+        "orrin-dam",
+        "port-selby-election",
+        "solvik-breach",
+    ] {
+        let wire = family_of(&format!("examples/{story}/kestrel-wire.html"));
+        assert_eq!(
+            family_of(&format!("examples/{story}/northcoast9.html")),
+            wire,
+            "{story}: TV station's HTML"
+        );
+        assert_eq!(
+            family_of(&format!("examples/{story}/riverside-radio.txt")),
+            wire,
+            "{story}: radio's flat text"
+        );
+        let family = r["families"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == wire.as_str())
+            .unwrap();
+        let original = r["articles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == family["original"])
+            .unwrap();
+        assert_eq!(
+            original["origin"],
+            format!("examples/{story}/kestrel-wire.html")
+        );
+    }
+    // Exact-copy families are pure: no pair of articles from different gold families shares one.
+    let scores = json_of(
+        &storyline()
+            .args(["eval", "--task", "copies", "--gold", "examples/labels.json"])
+            .arg(write_temp(&r))
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(scores["pair_P"], 1.0, "{scores}");
+}
+
+fn write_temp(v: &Value) -> PathBuf {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let p = dir.join("report.json");
+    std::fs::write(&p, serde_json::to_string(v).unwrap()).unwrap();
+    p
+}
+
+#[test]
+fn text_report_and_out_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.txt");
+    storyline()
+        .args(["analyze", "examples/", "--format", "text", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(out).unwrap();
+    assert!(text.starts_with("47 articles,"), "{text}");
+    assert!(text.contains("Warehouse fire burns for nine hours in Valemont harbour"));
+}
+
+#[test]
+fn stdin_and_jsonl_inputs() {
+    let page = "The river at Dunmore rose by two metres overnight and the old stone bridge was closed to all traffic, officials said on Sunday.\nPolice asked drivers to use the ring road until engineers had inspected the arches.\n";
+    let out = storyline()
+        .args(["analyze", "-"])
+        .write_stdin(page)
+        .output()
+        .unwrap();
+    let r = json_of(&out);
+    assert_eq!(r["articles"][0]["origin"], "-");
+    assert_eq!(
+        r["articles"][0]["text"]
+            .as_str()
+            .unwrap()
+            .split("\n\n")
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn help_has_examples_and_bad_usage_exits_2() {
+    for cmd in ["analyze", "ingest", "stories", "show", "article", "eval"] {
+        let out = storyline().args([cmd, "--help"]).output().unwrap();
+        assert!(out.status.success());
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(help.contains("Example"), "{cmd} --help has no example");
+    }
+    storyline().args(["analyze"]).assert().code(2);
+    storyline().args(["frobnicate"]).assert().code(2);
+    storyline()
+        .args(["analyze", "examples/", "--format", "yaml"])
+        .assert()
+        .code(2);
+    storyline()
+        .args([
+            "eval",
+            "--gold",
+            "examples/labels.json",
+            "x.json",
+            "--task",
+            "nope",
+        ])
+        .assert()
+        .code(2);
+}
+
+/// Writes a folder of hostile input beside one good page.
+fn hostile_folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let good = "<html><head><title>Dam report</title></head><body><article><h1>Dam report</h1><p>Engineers inspected the Lake Orrin dam on Thursday and found no new cracks in the concrete wall, the water authority said.</p><p>The lake will stay at its lowered level until repairs are planned next spring, officials added.</p></article></body></html>";
+    std::fs::write(d.join("good.html"), good).unwrap();
+    std::fs::write(d.join("empty.txt"), "").unwrap();
+    std::fs::write(
+        d.join("binary.html"),
+        [0x7fu8, b'E', b'L', b'F', 0, 0, 0, 1, 2, 3, 0, 0],
+    )
+    .unwrap();
+    std::fs::write(d.join("latin1.txt"), b"Caf\xe9 owners in Valemont said on Monday that the harbour fire had kept customers away for a week, and asked the council for help with rent.\n").unwrap();
+    std::fs::write(
+        d.join("no-article.html"),
+        "<html><body><nav><a href='/'>Home</a></nav></body></html>",
+    )
+    .unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(good.repeat(50).as_bytes()).unwrap();
+    let mut gz = gz.finish().unwrap();
+    gz.truncate(gz.len() / 2);
+    std::fs::write(d.join("truncated.html.gz"), gz).unwrap();
+    std::fs::write(
+        d.join("records.jsonl"),
+        "{\"id\": \"r1\", \"text\": \"Tram drivers in Brantholm will strike on Friday after talks with the city broke down, their union said.\"}\n{broken json\n\n{\"id\": \"r3\"}\n",
+    )
+    .unwrap();
+    let huge = format!(
+        "<html><body><article><p>{}</p></article></body></html>",
+        "The council met again on Tuesday to discuss the budget for the new harbour wall. "
+            .repeat(700_000)
+    );
+    std::fs::write(d.join("huge.html"), huge).unwrap();
+    dir
+}
+
+#[test]
+fn bad_input_is_skipped_with_located_errors() {
+    let dir = hostile_folder();
+    let out = storyline().arg("analyze").arg(dir.path()).output().unwrap();
+    let r = json_of(&out);
+    let origins: Vec<String> = r["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["origin"].as_str().unwrap().to_string())
+        .collect();
+    let errors = r["errors"].as_array().unwrap();
+    let err_for = |name: &str| {
+        errors
+            .iter()
+            .find(|e| e["origin"].as_str().unwrap().ends_with(name))
+            .cloned()
+    };
+    for bad in [
+        "empty.txt",
+        "binary.html",
+        "no-article.html",
+        "truncated.html.gz",
+    ] {
+        assert!(err_for(bad).is_some(), "no error for {bad}: {errors:?}");
+        assert!(!origins.iter().any(|o| o.ends_with(bad)));
+    }
+    let broken = err_for("records.jsonl").expect("error for the broken JSON line");
+    assert_eq!(broken["line"], 2);
+    assert!(broken["offset"].as_u64().unwrap() > 0);
+    assert!(origins.iter().any(|o| o.ends_with("good.html")));
+    assert!(origins.contains(&"r1".to_string()));
+    let latin = r["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["origin"].as_str().unwrap().ends_with("latin1.txt"))
+        .unwrap();
+    assert!(latin["text"].as_str().unwrap().starts_with("Café owners"));
+    let huge = r["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["origin"].as_str().unwrap().ends_with("huge.html"))
+        .unwrap();
+    assert!(
+        huge["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("only its first"),
+        "{}",
+        huge["notes"]
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("records.jsonl:2"), "{stderr}");
+}
+
+#[test]
+fn nothing_readable_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("empty.txt"), "").unwrap();
+    storyline().arg("analyze").arg(dir.path()).assert().code(1);
+    storyline()
+        .args(["analyze", "/definitely/not/here"])
+        .assert()
+        .code(1);
+}
+
+fn ingest(db: &Path, paths: &[&str]) -> Value {
+    let out = storyline()
+        .arg("ingest")
+        .args(paths)
+        .arg("--db")
+        .arg(db)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    json_of(&out)
+}
+
+#[test]
+fn ingest_is_idempotent_and_the_store_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let first = ingest(&db, &["examples/"]);
+    assert_eq!(first["articles_added"], 47);
+    assert_eq!(first["errors"].as_array().unwrap().len(), 0);
+    let again = ingest(&db, &["examples/"]);
+    assert_eq!(again["articles_added"], 0);
+    assert_eq!(again["duplicates"], 47);
+
+    let text = storyline()
+        .args(["ingest", "examples/valemont-fire"])
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    let line = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        line.contains("pages read")
+            && line.contains("0 articles added")
+            && line.contains("duplicates"),
+        "{line}"
+    );
+
+    let stories = json_of(
+        &storyline()
+            .args(["stories", "--format", "json", "--db"])
+            .arg(&db)
+            .output()
+            .unwrap(),
+    );
+    let rows = stories.as_array().unwrap();
+    assert!(!rows.is_empty());
+    let dates: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| r["last_published"].as_str())
+        .collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b[..10].cmp(&a[..10]));
+    assert_eq!(dates, sorted, "newest first");
+
+    let wire = rows
+        .iter()
+        .find(|r| r["title"] == "Warehouse fire burns for nine hours in Valemont harbour")
+        .unwrap();
+    let id = wire["id"].as_str().unwrap();
+    let shown = json_of(
+        &storyline()
+            .args(["show", &id[..6], "--format", "json", "--db"])
+            .arg(&db)
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(shown["version"], 1);
+    assert_eq!(shown["stories"][0]["id"], id);
+    assert_eq!(shown["articles"].as_array().unwrap().len(), 3);
+    let html = storyline()
+        .args(["show", id, "--format", "html", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    let html = String::from_utf8_lossy(&html.stdout);
+    assert!(html.starts_with("<!doctype html>") && html.contains("Warehouse fire burns"));
+    let text = storyline()
+        .args(["show", id, "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).contains("independent sources"));
+
+    let article_id = shown["articles"][0]["id"].as_str().unwrap();
+    let a = json_of(
+        &storyline()
+            .args(["article", article_id, "--format", "json", "--db"])
+            .arg(&db)
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(a["id"], article_id);
+    storyline()
+        .args(["article", "ffffffffffffffff", "--db"])
+        .arg(&db)
+        .assert()
+        .code(1);
+    storyline()
+        .args(["stories", "--db"])
+        .arg(dir.path().join("missing.db"))
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn html_output_escapes_page_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("x.html");
+    std::fs::write(&page, "<html><head><title>x</title><meta property=\"og:title\" content=\"&lt;script&gt;alert(1)&lt;/script&gt; fire\"></head><body><article><p>The fire at the &lt;b&gt;old mill&lt;/b&gt; was put out after two hours, the brigade said on Monday evening in a statement.</p></article></body></html>").unwrap();
+    let db = dir.path().join("s.db");
+    ingest(&db, &[page.to_str().unwrap()]);
+    let stories = json_of(
+        &storyline()
+            .args(["stories", "--format", "json", "--db"])
+            .arg(&db)
+            .output()
+            .unwrap(),
+    );
+    let id = stories[0]["id"].as_str().unwrap();
+    let html = storyline()
+        .args(["show", id, "--format", "html", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    let html = String::from_utf8_lossy(&html.stdout);
+    assert!(!html.contains("<script>"), "{html}");
+    assert!(html.contains("&lt;script&gt;"));
+}
+
+/// A store's state in a comparable form: articles with their family and story, read back
+/// through the binary.
+fn dump(db: &Path) -> Vec<String> {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_storyline"))
+        .args(["stories", "--format", "json", "--limit", "100000", "--db"])
+        .arg(db)
+        .output()
+        .unwrap();
+    let stories: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut rows = Vec::new();
+    for s in stories.as_array().unwrap() {
+        let id = s["id"].as_str().unwrap();
+        let shown = std::process::Command::new(env!("CARGO_BIN_EXE_storyline"))
+            .args(["show", id, "--format", "json", "--db"])
+            .arg(db)
+            .output()
+            .unwrap();
+        let r: Value = serde_json::from_slice(&shown.stdout).unwrap();
+        for a in r["articles"].as_array().unwrap() {
+            rows.push(format!(
+                "{} {} {} {}",
+                a["id"], a["origin"], a["family"], a["story"]
+            ));
+        }
+    }
+    rows.sort();
+    rows
+}
+
+#[test]
+fn killed_ingest_leaves_a_consistent_store_and_a_rerun_completes_it() {
+    // A corpus large enough that ingest is still running when it is killed.
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for i in 0..3000 {
+        let text = format!(
+            "Report {i} from the harbour desk\nThe harbour office in Valemont logged vessel number {i} arriving on Tuesday with a cargo of timber and salt, officials said.\nThe harbour master said the quay would stay open through the night while crews unloaded vessel {i}.\n"
+        );
+        std::fs::write(corpus.join(format!("{i:05}.txt")), if i % 7 == 0 { "The same wire text, republished by many stations word for word, about the regional budget vote on Monday.\n".to_string() } else { text }).unwrap();
+    }
+    let corpus = corpus.to_str().unwrap().to_string();
+    let killed = dir.path().join("killed.db");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_storyline"))
+        .args(["ingest", &corpus, "--db"])
+        .arg(&killed)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until at least one batch is committed, then kill -9.
+    let started = std::time::Instant::now();
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let wal = killed.with_extension("db-wal");
+        if wal.exists()
+            && std::fs::metadata(&wal)
+                .map(|m| m.len() > 0)
+                .unwrap_or(false)
+        {
+            break;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(60)
+            || child.try_wait().unwrap().is_some()
+        {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    // Whatever was committed is readable now.
+    let partial = dump(&killed);
+    assert!(partial.len() <= 3000);
+    // The rerun ends where an uninterrupted run ends.
+    ingest(&killed, &[&corpus]);
+    let clean = dir.path().join("clean.db");
+    ingest(&clean, &[&corpus]);
+    assert_eq!(dump(&killed), dump(&clean));
+}
+
+#[test]
+fn eval_agrees_with_score_py() {
+    let scorer = Path::new("../shared/eval/score.py");
+    let python = std::process::Command::new("python3")
+        .arg("--version")
+        .output();
+    if !scorer.exists() || python.is_err() {
+        eprintln!("skipped: ../shared/eval/score.py or python3 not available");
+        return;
+    }
+    let r = analyze_examples();
+    let report = write_temp(&r);
+    // Stories gold as JSON lines, built from the labels.
+    let labels: Value =
+        serde_json::from_str(&std::fs::read_to_string("examples/labels.json").unwrap()).unwrap();
+    let gold_lines: String = labels
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(o, l)| serde_json::json!({"url": o, "story": l["story"]}).to_string() + "\n")
+        .collect();
+    let gold_stories = report.with_file_name("stories.jsonl");
+    std::fs::write(&gold_stories, gold_lines).unwrap();
+    for (task, gold) in [
+        ("stories", gold_stories.clone()),
+        ("copies", PathBuf::from("examples/labels.json")),
+    ] {
+        let ours = json_of(
+            &storyline()
+                .args(["eval", "--task", task, "--gold"])
+                .arg(&gold)
+                .arg(&report)
+                .output()
+                .unwrap(),
+        );
+        let theirs = std::process::Command::new("python3")
+            .arg(scorer)
+            .arg(task)
+            .arg(&report)
+            .arg(&gold)
+            .output()
+            .unwrap();
+        assert!(
+            theirs.status.success(),
+            "{}",
+            String::from_utf8_lossy(&theirs.stderr)
+        );
+        let theirs: Value = serde_json::from_slice(&theirs.stdout).unwrap();
+        for (k, v) in theirs.as_object().unwrap() {
+            match v {
+                Value::Number(n) => {
+                    let a = n.as_f64().unwrap();
+                    let b = ours[k].as_f64().unwrap_or(f64::NAN);
+                    assert!((a - b).abs() < 0.0005, "{task} {k}: score.py {a}, ours {b}");
+                }
+                other => assert_eq!(&ours[k], other, "{task} {k}"),
+            }
+        }
+    }
+}
