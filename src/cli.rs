@@ -176,6 +176,9 @@ pub enum Command {
         /// Fail (exit 1) unless a metric meets a bound, e.g. `words.mean_F1>=0.93`; repeatable.
         #[arg(long, value_name = "METRIC>=VALUE")]
         check: Vec<String>,
+        /// Score only the gold records with this field value (text task), e.g. `page_type=article`.
+        #[arg(long = "where", value_name = "KEY=VALUE")]
+        filter: Option<String>,
     },
 }
 
@@ -225,7 +228,8 @@ pub fn run(cli: Cli) -> Result<bool> {
             report,
             task,
             check,
-        } => eval(&gold, &report, task, &check),
+            filter,
+        } => eval(&gold, &report, task, &check, filter.as_deref()),
     }
 }
 
@@ -367,11 +371,19 @@ fn eval(
     report: &std::path::Path,
     task: Task,
     checks: &[String],
+    filter: Option<&str>,
 ) -> Result<bool> {
+    let filter = match filter {
+        None => None,
+        Some(f) => Some(
+            f.split_once('=')
+                .ok_or_else(|| crate::UsageError(format!("--where {f:?}: expected KEY=VALUE")))?,
+        ),
+    };
     let scores = match task {
         Task::Stories => crate::eval::score_stories(report, gold)?,
         Task::Copies => crate::eval::score_copies(report, gold)?,
-        Task::Text => crate::eval::score_text(report, gold)?,
+        Task::Text => crate::eval::score_text(report, gold, filter)?,
     };
     write_out(None, &(serde_json::to_string_pretty(&scores)? + "\n"))?;
     let mut ok = true;

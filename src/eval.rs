@@ -416,8 +416,23 @@ fn file_stem(origin: &str) -> String {
     name.split('.').next().unwrap_or(name).to_string()
 }
 
-pub fn score_text(pred_path: &Path, gold_path: &Path) -> Result<Value, EvalError> {
-    let gold = json_lines(gold_path)?;
+/// Keeps the gold records whose `key` equals `value` (e.g. `page_type=article`).
+pub fn filter_gold(gold: Vec<Value>, filter: Option<(&str, &str)>) -> Vec<Value> {
+    match filter {
+        None => gold,
+        Some((k, v)) => gold
+            .into_iter()
+            .filter(|g| g.get(k).and_then(str_of).as_deref() == Some(v))
+            .collect(),
+    }
+}
+
+pub fn score_text(
+    pred_path: &Path,
+    gold_path: &Path,
+    filter: Option<(&str, &str)>,
+) -> Result<Value, EvalError> {
+    let gold = filter_gold(json_lines(gold_path)?, filter);
     let pred = predicted_pages(pred_path, &gold)?;
     let mut gold_ids: Vec<(String, &Value)> = Vec::new();
     let mut seen = std::collections::HashSet::new();

@@ -25,7 +25,7 @@ static AUTHOR_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 });
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\S+@\S+\.\w+").unwrap());
 static TAIL_DATE_OR_TIME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\s*(?:[|•·]|\bupdated\b|\bpublished\b|\bposted\b|\bon\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)|\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b).*$").unwrap()
+    Regex::new(r"(?i)\s*(?:[|•·]|(?-u:\b)updated(?-u:\b)|(?-u:\b)published(?-u:\b)|(?-u:\b)posted(?-u:\b)|(?-u:\b)on\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)|\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|(?-u:\b)(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?-u:\b)).*$").unwrap()
 });
 
 const ORG_WORDS: &[&str] = &[

@@ -29,12 +29,14 @@ struct Rule {
 
 /// Patterns are matched against the whole trimmed line, case-insensitively. Headings that start
 /// lists or end the article must be short (they are anchored), so that a sentence that merely
-/// mentions "comments" is never cut.
+/// mentions "comments" is never cut. Lines are at most [`MAX_RULE_LINE`] long, so the patterns use
+/// `*` rather than bounded repeats: `.{0,200}` compiles to two hundred copies of a UTF-8
+/// automaton and made matching the most costly step of extraction.
 const RULES: &[Rule] = &[
     Rule {
         reason: "skip link",
         kind: Kind::Line,
-        pattern: r"^(skip|jump) to (the )?(main )?(content|navigation|menu|article|search|footer)\b.*$",
+        pattern: r"^(skip|jump) to (the )?(main )?(content|navigation|menu|article|search|footer)(?-u:\b).*$",
     },
     Rule {
         reason: "navigation",
@@ -44,7 +46,7 @@ const RULES: &[Rule] = &[
     Rule {
         reason: "breadcrumb",
         kind: Kind::Line,
-        pattern: r"^[^.!?]{1,80}(\s(›|»|>|→)\s[^.!?]{1,40}){1,6}$",
+        pattern: r"^[^.!?]+(\s(›|»|>|→)\s[^.!?]+){1,6}$",
     },
     Rule {
         reason: "advertisement",
@@ -59,22 +61,22 @@ const RULES: &[Rule] = &[
     Rule {
         reason: "follow prompt",
         kind: Kind::Line,
-        pattern: r"^(follow|like|find) us on\b.{0,80}$",
+        pattern: r"^(follow|like|find) us on(?-u:\b).*$",
     },
     Rule {
         reason: "subscription prompt",
         kind: Kind::Line,
-        pattern: r"^(sign up|subscribe|register|get|join)\b.{0,60}\b(newsletter|newsletters|updates|inbox|alerts|briefing|digest|free|subscription|our mailing list)\b.{0,60}$",
+        pattern: r"^(sign up|subscribe|register|get|join)(?-u:\b).*(?-u:\b)(newsletter|newsletters|updates|inbox|alerts|briefing|digest|free|subscription|our mailing list)(?-u:\b).*$",
     },
     Rule {
         reason: "subscription prompt",
         kind: Kind::Line,
-        pattern: r"^(already (a|have an?) (subscriber|account).{0,40}|not a subscriber.{0,40}|you have \d+ (free )?articles? (left|remaining)|this (article|content) is (for|available to) (subscribers|members) only|support (our|independent|local) journalism|become a (member|subscriber|supporter)|unlock (this|unlimited|full).{0,40}|to continue reading.{0,80}|create (a )?free account.{0,60}|log in to (continue|read).{0,60})\W*$",
+        pattern: r"^(already (a|have an?) (subscriber|account).*|not a subscriber.*|you have \d+ (free )?articles? (left|remaining)|this (article|content) is (for|available to) (subscribers|members) only|support (our|independent|local) journalism|become a (member|subscriber|supporter)|unlock (this|unlimited|full).*|to continue reading.*|create (a )?free account.*|log in to (continue|read).*)\W*$",
     },
     Rule {
         reason: "cookie notice",
         kind: Kind::Line,
-        pattern: r"^.{0,120}\b(we use cookies|this (site|website) uses cookies|accept (all )?cookies|cookie (policy|settings|preferences)|manage (cookie|consent|privacy) (settings|preferences))\b.{0,200}$",
+        pattern: r"^.*(?-u:\b)(we use cookies|this (site|website) uses cookies|accept (all )?cookies|cookie (policy|settings|preferences)|manage (cookie|consent|privacy) (settings|preferences))(?-u:\b).*$",
     },
     Rule {
         reason: "footer",
@@ -89,12 +91,12 @@ const RULES: &[Rule] = &[
     Rule {
         reason: "copyright",
         kind: Kind::Line,
-        pattern: r"^.{0,80}(©|\(c\)\s*\d{4}|copyright\s+(©\s*)?\d{4}|all rights reserved).{0,160}$",
+        pattern: r"^.*(©|\(c\)\s*\d{4}|copyright\s+(©\s*)?\d{4}|all rights reserved).*$",
     },
     Rule {
         reason: "legal notice",
         kind: Kind::Line,
-        pattern: r"^(this (material|article|content|story|report) (may|must) not be (published|reproduced|copied|republished|redistributed|broadcast).{0,120}|(no part of this|reproduction of this) .{0,120}(without (the )?(prior )?(written )?permission).{0,40})$",
+        pattern: r"^(this (material|article|content|story|report) (may|must) not be (published|reproduced|copied|republished|redistributed|broadcast).*|(no part of this|reproduction of this) .*(without (the )?(prior )?(written )?permission).*)$",
     },
     Rule {
         reason: "reading time",
@@ -109,32 +111,32 @@ const RULES: &[Rule] = &[
     Rule {
         reason: "image credit",
         kind: Kind::Line,
-        pattern: r"^(\(?(photo|photograph|image|picture|pictures|illustration|file photo|video|graphic)s?\s*(:|by|credit|courtesy|/)\s.{0,120}|\(?(credit|courtesy)\s*:.{0,120}|.{0,120}\((getty images|reuters|ap photo|afp|shutterstock|file)[^)]{0,60}\))$",
+        pattern: r"^(\(?(photo|photograph|image|picture|pictures|illustration|file photo|video|graphic)s?\s*(:|by|credit|courtesy|/)\s.*|\(?(credit|courtesy)\s*:.*|.*\((getty images|reuters|ap photo|afp|shutterstock|file)[^)]*\))$",
     },
     Rule {
         reason: "tags",
         kind: Kind::Line,
-        pattern: r"^(tags?|topics?|filed under|categories|category|keywords|related topics|more on)\s*:.{0,200}$",
+        pattern: r"^(tags?|topics?|filed under|categories|category|keywords|related topics|more on)\s*:.*$",
     },
     Rule {
         reason: "inline teaser",
         kind: Kind::Line,
-        pattern: r"^(related|read more|read also|also read|see also|more|watch|recommended|must read|don't miss|related coverage|related story|related article|read next|click here)\s*[:>»|-]\s*.{3,200}$",
+        pattern: r"^(related|read more|read also|also read|see also|more|watch|recommended|must read|don't miss|related coverage|related story|related article|read next|click here)\s*[:>»|-]\s*.{3,}$",
     },
     Rule {
         reason: "click prompt",
         kind: Kind::Line,
-        pattern: r"^(click here|tap here|read (the )?full (story|article)|continue reading|read more|show more|load more|see more|view more|view all|see all|more stories|more news|next article|previous article|next story|previous story)\b.{0,60}$",
+        pattern: r"^(click here|tap here|read (the )?full (story|article)|continue reading|read more|show more|load more|see more|view more|view all|see all|more stories|more news|next article|previous article|next story|previous story)(?-u:\b).*$",
     },
     Rule {
         reason: "contact details",
         kind: Kind::Line,
-        pattern: r"^.{0,200}\b(tel|telephone|phone|fax|e-?mail|whatsapp)\s*[:.]\s*[+*(]?\d.{0,300}$",
+        pattern: r"^.*(?-u:\b)(tel|telephone|phone|fax|e-?mail|whatsapp)\s*[:.]\s*[+*(]?\d.*$",
     },
     Rule {
         reason: "markup residue",
         kind: Kind::Line,
-        pattern: r"^(.{0,300}(\w+=[\x22'][^\x22']*[\x22']|</?[a-z]+[ >/]|\[if [a-z]+ ie|\*/|/\*|\{\s*[a-z-]+\s*:|function\s*\(|var \w+ =|\$\(|window\.|document\.).{0,300}|[.#][a-z][\w-]*([ .#>][\w-]+)*|(/[\w.-]+){3,}|[\w/-]+\.(tpl|php|js|css|jsp|aspx)\b.*)$",
+        pattern: r"^(.*(\w+=[\x22'][^\x22']*[\x22']|</?[a-z]+[ >/]|\[if [a-z]+ ie|\*/|/\*|\{\s*[a-z-]+\s*:|function\s*\(|var \w+ =|\$\(|window\.|document\.).*|[.#][a-z][\w-]*([ .#>][\w-]+)*|(/[\w.-]+){3,}|[\w/-]+\.(tpl|php|js|css|jsp|aspx)(?-u:\b).*)$",
     },
     Rule {
         reason: "timestamp",
@@ -159,7 +161,7 @@ const RULES: &[Rule] = &[
     Rule {
         reason: "comments",
         kind: Kind::EndsArticle,
-        pattern: r"^.{1,40}\ssays:$",
+        pattern: r"^.+\ssays:$",
     },
     Rule {
         reason: "comments",
@@ -179,7 +181,7 @@ const RULES: &[Rule] = &[
     Rule {
         reason: "related articles",
         kind: Kind::StartsList,
-        pattern: r"^((related|similar|recommended|suggested|popular|trending|latest|more|other|top|featured|recent|previous|next|further)\s+(articles?|stories|posts|news|reads?|content|coverage|reading|links|videos|topics|headlines|from (us|this (site|author|section)|.{1,40}))|related|you (may|might) (also )?(like|enjoy|be interested in)|recommended( for you)?|read (more|also|next)|also read|see also|more (from|on|in|about) .{1,40}|most (read|popular|viewed|shared|commented|emailed)|trending( now| today)?|editor'?s'? (picks?|choice)|don'?t miss|in (other|case you missed) .{0,20}|top stories|what to read next|up next|more headlines|latest|around the web|from (the|our) (web|partners)|sponsored stories|promoted stories|paid content|elsewhere on .{1,40})\W*$",
+        pattern: r"^((related|similar|recommended|suggested|popular|trending|latest|more|other|top|featured|recent|previous|next|further)\s+(articles?|stories|posts|news|reads?|content|coverage|reading|links|videos|topics|headlines|from (us|this (site|author|section)|.+))|related|you (may|might) (also )?(like|enjoy|be interested in)|recommended( for you)?|read (more|also|next)|also read|see also|more (from|on|in|about) .+|most (read|popular|viewed|shared|commented|emailed)|trending( now| today)?|editor'?s'? (picks?|choice)|don'?t miss|in (other|case you missed) .*|top stories|what to read next|up next|more headlines|latest|around the web|from (the|our) (web|partners)|sponsored stories|promoted stories|paid content|elsewhere on .+)\W*$",
     },
 ];
 

@@ -73,18 +73,18 @@ const MONTHS: &str = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?
 
 static MONTH_FIRST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b({MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"
+        r"(?i)(?-u:\b)({MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?-u:\b)"
     ))
     .unwrap()
 });
 static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?({MONTHS})\.?,?\s+(\d{{4}})\b"
+        r"(?i)(?-u:\b)(\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?({MONTHS})\.?,?\s+(\d{{4}})(?-u:\b)"
     ))
     .unwrap()
 });
 static ISO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?)(Z|[+-]\d{2}:?\d{2})?)?\b").unwrap()
+    Regex::new(r"(?-u:\b)(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?)(Z|[+-]\d{2}:?\d{2})?)?(?-u:\b)").unwrap()
 });
 
 fn month_number(name: &str) -> Option<u32> {
@@ -136,6 +136,67 @@ pub fn find_date_span(line: &str) -> Option<(String, std::ops::Range<usize>)> {
 fn ymd(y: &str, m: Option<u32>, d: &str) -> Option<String> {
     let date = NaiveDate::from_ymd_opt(y.parse().ok()?, m?, d.parse().ok()?)?;
     day(date)
+}
+
+/// The date of a line that is a date and little else ("Published 9:40 AM EST, March 3, 2024",
+/// "Updated on July 9, 2025"), as opposed to a sentence that mentions one.
+pub fn date_line(line: &str) -> Option<String> {
+    if line.split_whitespace().count() > 16 {
+        return None;
+    }
+    let (date, span) = find_date_span(line)?;
+    let rest = format!("{} {}", &line[..span.start], &line[span.end..]);
+    const FILLER: &[&str] = &[
+        "published",
+        "updated",
+        "posted",
+        "last",
+        "modified",
+        "on",
+        "at",
+        "am",
+        "pm",
+        "a.m",
+        "p.m",
+        "est",
+        "edt",
+        "gmt",
+        "utc",
+        "bst",
+        "cet",
+        "cest",
+        "pst",
+        "pdt",
+        "cst",
+        "cdt",
+        "et",
+        "pt",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "date",
+        "first",
+        "created",
+        "time",
+        "|",
+    ];
+    let leftover = crate::text::words(&rest)
+        .filter(|w| {
+            !w.chars().all(|c| c.is_ascii_digit()) && !FILLER.contains(&w.to_lowercase().as_str())
+        })
+        .count();
+    (leftover <= 2).then_some(date)
 }
 
 /// The calendar day of a published value, for comparisons.

@@ -69,6 +69,9 @@ struct Block {
     stop_ratio: f32,
     sentence_like: bool,
     headline_like: bool,
+    /// For headline-like blocks, the hash of the headline without a site suffix, so that the
+    /// same headline printed twice is found without comparing every pair of blocks.
+    headline_key: Option<u64>,
     rule: Option<(&'static str, Kind)>,
     class: Class,
 }
@@ -150,18 +153,19 @@ fn features(text: String, stops: &[&str], lang_has_list: bool) -> Block {
     let ends_sentence = matches!(last, Some('.' | '!' | '?' | ':' | ';' | '\u{2026}' | '。'));
     let dense = !lang_has_list || stop_ratio >= 0.12;
     let sentence_like = ends_sentence && n >= 4 && dense;
-    let caps = words
-        .iter()
-        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-        .count();
     let headline_like = (2..=30).contains(&n) && !matches!(last, Some('.' | ':' | ';' | ','));
-    let _ = caps;
+    let headline_key = if headline_like {
+        headline_key(&text)
+    } else {
+        None
+    };
     Block {
         text,
         words: n,
         stop_ratio,
         sentence_like,
         headline_like,
+        headline_key,
         rule: None,
         class: Class::Short,
     }
@@ -289,76 +293,16 @@ fn initial_class(b: &Block, stats: &dyn LineStats, has_list: bool, mode: Mode) -
 
 /// A line that is a date and little else: "Published 9:40 AM EST, March 3, 2024".
 fn is_date_line(line: &str) -> bool {
-    let Some((_, span)) = date::find_date_span(line) else {
-        return false;
-    };
-    let rest = format!("{} {}", &line[..span.start], &line[span.end..]);
-    let filler = [
-        "published",
-        "updated",
-        "posted",
-        "last",
-        "modified",
-        "on",
-        "at",
-        "am",
-        "pm",
-        "a.m",
-        "p.m",
-        "est",
-        "edt",
-        "gmt",
-        "utc",
-        "bst",
-        "cet",
-        "cest",
-        "pst",
-        "pdt",
-        "cst",
-        "cdt",
-        "et",
-        "pt",
-        "mon",
-        "tue",
-        "wed",
-        "thu",
-        "fri",
-        "sat",
-        "sun",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "date",
-        "first",
-        "created",
-        "time",
-        "|",
-    ];
-    let leftover = text::words(&rest)
-        .filter(|w| {
-            !w.chars().all(|c| c.is_ascii_digit()) && !filler.contains(&w.to_lowercase().as_str())
-        })
-        .count();
-    leftover <= 2 && line.split_whitespace().count() <= 16
+    date::date_line(line).is_some()
 }
 
 /// Where the page prints its headline as the second of two copies (the first is usually the
 /// `<title>` with the site's name): the article starts right after it.
 fn printed_headline(blocks: &[Block]) -> Option<usize> {
-    let limit = blocks.len().min(200);
-    for j in 1..limit {
-        let b = &blocks[j];
-        if !b.headline_like || b.words < 3 || b.rule.is_some() {
-            continue;
-        }
-        if blocks[..j]
-            .iter()
-            .any(|a| a.headline_like && same_headline(&a.text, &b.text))
-        {
+    let mut seen = std::collections::HashSet::new();
+    for (j, b) in blocks.iter().enumerate().take(200) {
+        let Some(key) = b.headline_key else { continue };
+        if !seen.insert(key) && b.words >= 3 && b.rule.is_none() {
             return Some(j);
         }
     }
@@ -564,6 +508,10 @@ fn read_head(blocks: &mut [Block], keep: &[bool], flat: &mut Flat, stats: &dyn L
 
     // The headline: a headline-like block before the body that shares words with the body,
     // best when printed twice; failing that, a headline-like first body line.
+    let mut key_counts: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    for k in blocks.iter().filter_map(|b| b.headline_key) {
+        *key_counts.entry(k).or_default() += 1;
+    }
     let mut best: Option<(f32, usize)> = None;
     for (i, b) in blocks.iter().enumerate().take(body_start + 1) {
         let candidate = b.headline_like
@@ -585,10 +533,9 @@ fn read_head(blocks: &mut [Block], keep: &[bool], flat: &mut Flat, stats: &dyn L
         }
         let overlap = content.iter().filter(|w| body_words.contains(*w)).count() as f32
             / content.len() as f32;
-        let twice = blocks
-            .iter()
-            .enumerate()
-            .any(|(j, o)| j != i && same_headline(&o.text, &b.text));
+        let twice = b
+            .headline_key
+            .is_some_and(|k| key_counts.get(&k).is_some_and(|&n| n > 1));
         let near = if body_start.saturating_sub(i) <= 4 {
             0.5
         } else {
@@ -605,7 +552,7 @@ fn read_head(blocks: &mut [Block], keep: &[bool], flat: &mut Flat, stats: &dyn L
         let (head, site) = split_site_suffix(&blocks[i].text);
         flat.title = Some(head.to_string());
         site_name = site.map(str::to_string);
-        let title = blocks[i].text.clone();
+        let title_key = blocks[i].headline_key;
         let body_blocks = keep.iter().filter(|&&k| k).count();
         for (j, b) in blocks.iter_mut().enumerate() {
             let in_body = j == body_start && j == i;
@@ -613,7 +560,9 @@ fn read_head(blocks: &mut [Block], keep: &[bool], flat: &mut Flat, stats: &dyn L
             if in_body && body_blocks <= 1 {
                 continue;
             }
-            if (j == i || same_headline(&b.text, &title)) && (j < body_start || in_body) {
+            if (j == i || (b.headline_key.is_some() && b.headline_key == title_key))
+                && (j < body_start || in_body)
+            {
                 b.class = Class::Chrome("title");
                 if site_name.is_none() {
                     site_name = split_site_suffix(&b.text).1.map(str::to_string);
@@ -641,11 +590,11 @@ fn read_head(blocks: &mut [Block], keep: &[bool], flat: &mut Flat, stats: &dyn L
     flat.outlet = site_name.or(copyright).or(byline_org).or(masthead_name);
 }
 
-/// "Harbour fire | The Herald" and "Harbour fire" are one headline printed twice.
-fn same_headline(a: &str, b: &str) -> bool {
-    let na = text::normalize(split_site_suffix(a).0);
-    let nb = text::normalize(split_site_suffix(b).0);
-    !na.is_empty() && na == nb
+/// "Harbour fire | The Herald" and "Harbour fire" are one headline printed twice: they share
+/// this key.
+fn headline_key(text: &str) -> Option<u64> {
+    let n = text::normalize(split_site_suffix(text).0);
+    (!n.is_empty()).then(|| text::hash64(n.as_bytes()))
 }
 
 /// Splits "Headline | Site" or "Headline - Site" into the headline and the site name.

@@ -94,9 +94,11 @@ pub fn extract(page: &RawPage, stats: &dyn LineStats) -> Result<Article, Extract
         ));
     }
 
+    let mut language = None;
     let (mut title, mut authors, mut outlet, mut published, mut url, paragraphs, removed) =
         if is_html {
             let a = html::extract(&decoded.text, stats);
+            language = a.language.clone();
             (
                 a.title,
                 a.authors,
@@ -154,7 +156,9 @@ pub fn extract(page: &RawPage, stats: &dyn LineStats) -> Result<Article, Extract
     }
 
     let main_text = paragraphs.join("\n\n");
-    let language = detect_language(&main_text);
+    if language.is_none() {
+        language = detect_language(&main_text);
+    }
     Ok(Article {
         id: text::article_id(&page.origin, &main_text),
         origin: page.origin.clone(),
@@ -171,7 +175,7 @@ pub fn extract(page: &RawPage, stats: &dyn LineStats) -> Result<Article, Extract
 }
 
 /// Characters of text enough to tell a language reliably; more only costs time.
-const LANGUAGE_SAMPLE: usize = 4_000;
+const LANGUAGE_SAMPLE: usize = 2_000;
 
 /// A first guess of the text's language (ISO 639-3), to pick stopwords.
 pub fn guess_language(text: &str) -> Option<String> {
@@ -180,7 +184,7 @@ pub fn guess_language(text: &str) -> Option<String> {
 }
 
 /// The article's language, when the text is long enough to tell.
-fn detect_language(text: &str) -> Option<String> {
+pub(crate) fn detect_language(text: &str) -> Option<String> {
     let sample: String = text.chars().take(LANGUAGE_SAMPLE).collect();
     let info = whatlang::detect(&sample)?;
     if sample.split_whitespace().count() < 5 || (!info.is_reliable() && info.confidence() < 0.5) {
