@@ -11,7 +11,9 @@
 //! - a [`Kind::StartsList`] rule heads a teaser list ("Related Articles", "More from ..."): the
 //!   short teaser lines after it go, and the article may resume after the list.
 
-use regex::{Regex, RegexSet};
+#[cfg(test)]
+use regex::Regex;
+use regex::RegexSet;
 use std::sync::LazyLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,16 +187,10 @@ const RULES: &[Rule] = &[
     },
 ];
 
-/// A set to reject most lines in one pass, then the rules in order for the first that matches
-/// (a set's own `matches` runs the slow overlapping engine).
+/// One set for all rules: a fast yes/no rejects most lines in one pass; only the few lines that
+/// match pay for the slower search of which rules matched.
 static SET: LazyLock<RegexSet> = LazyLock::new(|| {
     RegexSet::new(RULES.iter().map(|r| format!("(?i){}", r.pattern))).expect("chrome rules compile")
-});
-static EACH: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    RULES
-        .iter()
-        .map(|r| Regex::new(&format!("(?i){}", r.pattern)).expect("chrome rule compiles"))
-        .collect()
 });
 
 const MAX_RULE_LINE: usize = 360;
@@ -209,10 +205,8 @@ pub fn classify(line: &str) -> Option<(&'static str, Kind)> {
     if !SET.is_match(t) {
         return None;
     }
-    let rule = EACH
-        .iter()
-        .position(|r| r.is_match(t))
-        .map(|i| (RULES[i].reason, RULES[i].kind))?;
+    let first = SET.matches(t).iter().next()?;
+    let rule = (RULES[first].reason, RULES[first].kind);
     // Prose may quote a tag or a path; residue is mostly markup.
     if rule.0 == "markup residue" && !mostly_markup(t) {
         return None;

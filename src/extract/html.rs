@@ -120,7 +120,9 @@ pub fn extract(html: &str, stats: &dyn LineStats) -> HtmlArticle {
         let t = crate::text::normalize(title);
         let mut removed_title = false;
         cleaned.paragraphs.retain(|p| {
-            let same = !removed_title && crate::text::normalize(p) == t;
+            // Lengths first: normalising every paragraph would cost more than the comparison.
+            let same =
+                !removed_title && p.len() <= title.len() * 2 + 8 && crate::text::normalize(p) == t;
             removed_title |= same;
             if same {
                 cleaned.removed.push(Removed {
@@ -193,12 +195,19 @@ fn visible_authors(html: &str, outlet: Option<&str>) -> Vec<String> {
 /// page for anything date-like, these are the places a page prints its own date, so a page with
 /// no date gets none (a copyright year or a date in a teaser is not the article's).
 fn visible_date(html: &str) -> Option<String> {
-    for c in TIME_ELEMENT.captures_iter(html).take(5) {
+    // The article's own date is printed around its headline; looking only there is faster and
+    // keeps dates of other stories on the page out.
+    let (from, to) = match H1.find(html) {
+        Some(h1) => (h1.start().saturating_sub(20_000), h1.end() + 40_000),
+        None => (0, 200_000),
+    };
+    let region = &html[floor_char_boundary(html, from)..floor_char_boundary(html, to)];
+    for c in TIME_ELEMENT.captures_iter(region).take(5) {
         if let Some(d) = date::parse_date(&unescape(&c[1])) {
             return Some(d);
         }
     }
-    for c in DATED_ELEMENT.captures_iter(html).take(10) {
+    for c in DATED_ELEMENT.captures_iter(region).take(10) {
         let text = unescape(&TAG.replace_all(&c[1], " "));
         if text.len() <= 120 {
             if let Some(d) = date::find_date(&text) {

@@ -50,6 +50,10 @@ pub struct Article {
     /// Things a reader of this article should know about how it was read (a cut page, a guessed
     /// encoding).
     pub notes: Vec<String>,
+    /// The hash of the normalised main text, which exact duplicates share (computed once here,
+    /// since normalising a long text is not free).
+    #[serde(default)]
+    pub text_hash: u64,
 }
 
 impl Article {
@@ -60,7 +64,7 @@ impl Article {
 
     /// The hash that exact duplicates share.
     pub fn text_hash(&self) -> u64 {
-        text::text_hash(&self.text())
+        self.text_hash
     }
 }
 
@@ -156,11 +160,13 @@ pub fn extract(page: &RawPage, stats: &dyn LineStats) -> Result<Article, Extract
     }
 
     let main_text = paragraphs.join("\n\n");
+    let normalized = text::normalize(&main_text);
     if language.is_none() {
         language = detect_language(&main_text);
     }
     Ok(Article {
-        id: text::article_id(&page.origin, &main_text),
+        id: text::article_id(&page.origin, &normalized),
+        text_hash: text::hash64(normalized.as_bytes()),
         origin: page.origin.clone(),
         url,
         title,
@@ -175,7 +181,7 @@ pub fn extract(page: &RawPage, stats: &dyn LineStats) -> Result<Article, Extract
 }
 
 /// Characters of text enough to tell a language reliably; more only costs time.
-const LANGUAGE_SAMPLE: usize = 2_000;
+const LANGUAGE_SAMPLE: usize = 1_500;
 
 /// A first guess of the text's language (ISO 639-3), to pick stopwords.
 pub fn guess_language(text: &str) -> Option<String> {
