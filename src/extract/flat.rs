@@ -384,6 +384,8 @@ fn cut_after_breakers(blocks: &[Block], keep: &mut [bool], start: usize, end: us
         let b = &blocks[i];
         if seen_prose > 0 && matches!(b.class, Class::Chrome("timestamp" | "votes") | Class::Date) {
             match first_item_mark {
+                // Items of a feed come in a run; marks far apart are dates in the text.
+                Some(first) if i - first > 6 => first_item_mark = Some(i),
                 None => first_item_mark = Some(i),
                 Some(first) => {
                     let mut cut = first;
