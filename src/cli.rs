@@ -244,6 +244,17 @@ fn analyze(read: &ReadArgs, format: ReportFormat, out: Option<&PathBuf>) -> Resu
     for e in &report.errors {
         eprintln!("storyline: skipped {e}");
     }
+    for a in report
+        .articles
+        .iter()
+        .filter(|a| a.notes.iter().any(|n| n.contains("read cap")))
+    {
+        eprintln!(
+            "storyline: note: {} was cut: {}",
+            a.origin,
+            a.notes.join("; ")
+        );
+    }
     let rendered = match format {
         ReportFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
         ReportFormat::Text => report::text::report(&report),

@@ -538,6 +538,22 @@ fn killed_ingest_leaves_a_consistent_store_and_a_rerun_completes_it() {
     assert_eq!(dump(&killed), dump(&clean));
 }
 
+/// Every number score.py prints, ours prints too, equal to 3 decimals.
+fn assert_same_numbers(path: &str, theirs: &Value, ours: &Value) {
+    match theirs {
+        Value::Number(n) => {
+            let (a, b) = (n.as_f64().unwrap(), ours.as_f64().unwrap_or(f64::NAN));
+            assert!((a - b).abs() < 0.0005, "{path}: score.py {a}, ours {b}");
+        }
+        Value::Object(o) => {
+            for (k, v) in o {
+                assert_same_numbers(&format!("{path}.{k}"), v, &ours[k]);
+            }
+        }
+        other => assert_eq!(ours, other, "{path}"),
+    }
+}
+
 #[test]
 fn eval_agrees_with_score_py() {
     let scorer = Path::new("../shared/eval/score.py");
@@ -586,15 +602,6 @@ fn eval_agrees_with_score_py() {
             String::from_utf8_lossy(&theirs.stderr)
         );
         let theirs: Value = serde_json::from_slice(&theirs.stdout).unwrap();
-        for (k, v) in theirs.as_object().unwrap() {
-            match v {
-                Value::Number(n) => {
-                    let a = n.as_f64().unwrap();
-                    let b = ours[k].as_f64().unwrap_or(f64::NAN);
-                    assert!((a - b).abs() < 0.0005, "{task} {k}: score.py {a}, ours {b}");
-                }
-                other => assert_eq!(&ours[k], other, "{task} {k}"),
-            }
-        }
+        assert_same_numbers(task, &theirs, &ours);
     }
 }
