@@ -258,6 +258,13 @@ fn hostile_folder() -> tempfile::TempDir {
             .repeat(700_000)
     );
     std::fs::write(d.join("huge.html"), huge).unwrap();
+    // Nesting that makes HTML parsers quadratic: must be read in linear time.
+    let deep = format!(
+        "<html><body>{}<p>The deep page still carries one real paragraph about the harbour wall and its repairs this spring.</p>{}</body></html>",
+        "<div>".repeat(150_000),
+        "</div>".repeat(150_000)
+    );
+    std::fs::write(d.join("deep.html"), deep).unwrap();
     dir
 }
 
@@ -314,6 +321,13 @@ fn bad_input_is_skipped_with_located_errors() {
         "{}",
         huge["notes"]
     );
+    let deep = r["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["origin"].as_str().unwrap().ends_with("deep.html"))
+        .unwrap();
+    assert!(deep["text"].as_str().unwrap().contains("harbour wall"));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("records.jsonl:2"), "{stderr}");
 }
