@@ -224,6 +224,16 @@ fn help_has_examples_and_bad_usage_exits_2() {
         .code(2);
 }
 
+/// The report's article whose origin ends with `suffix`.
+fn article_ending<'a>(r: &'a Value, suffix: &str) -> &'a Value {
+    r["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["origin"].as_str().unwrap().ends_with(suffix))
+        .unwrap_or_else(|| panic!("no article from {suffix}"))
+}
+
 /// Writes a folder of hostile input beside one good page.
 fn hostile_folder() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -300,19 +310,9 @@ fn bad_input_is_skipped_with_located_errors() {
     assert!(broken["offset"].as_u64().unwrap() > 0);
     assert!(origins.iter().any(|o| o.ends_with("good.html")));
     assert!(origins.contains(&"r1".to_string()));
-    let latin = r["articles"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["origin"].as_str().unwrap().ends_with("latin1.txt"))
-        .unwrap();
+    let latin = article_ending(&r, "latin1.txt");
     assert!(latin["text"].as_str().unwrap().starts_with("Café owners"));
-    let huge = r["articles"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["origin"].as_str().unwrap().ends_with("huge.html"))
-        .unwrap();
+    let huge = article_ending(&r, "huge.html");
     assert!(
         huge["notes"][0]
             .as_str()
@@ -321,12 +321,7 @@ fn bad_input_is_skipped_with_located_errors() {
         "{}",
         huge["notes"]
     );
-    let deep = r["articles"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["origin"].as_str().unwrap().ends_with("deep.html"))
-        .unwrap();
+    let deep = article_ending(&r, "deep.html");
     assert!(deep["text"].as_str().unwrap().contains("harbour wall"));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("records.jsonl:2"), "{stderr}");

@@ -1,4 +1,4 @@
-//! Flat text: finding the article in a page that was saved as text, with the site around it.
+//! Found text: finding the article in a page that was saved as text, with the site around it.
 //!
 //! Input: the blocks of a page (lines, or paragraphs of hard-wrapped text), the language's
 //! stopwords, and which lines repeat on other pages of the corpus. Output: the article's
@@ -18,7 +18,7 @@ use super::byline;
 use super::chrome::{self, Kind};
 use super::date;
 use super::stopwords;
-use super::Removed;
+use super::{Found, Removed};
 use crate::text;
 
 /// What the corpus knows about lines: whether a line repeats across unrelated pages.
@@ -33,17 +33,6 @@ impl LineStats for NoStats {
     fn is_site_chrome(&self, _: &str) -> bool {
         false
     }
-}
-
-/// What this stage makes of a page.
-#[derive(Debug, Default)]
-pub struct Flat {
-    pub title: Option<String>,
-    pub authors: Vec<String>,
-    pub outlet: Option<String>,
-    pub published: Option<String>,
-    pub paragraphs: Vec<String>,
-    pub removed: Vec<Removed>,
 }
 
 /// How much of the page's context to trust: a whole saved page, or the text an HTML extractor
@@ -177,14 +166,14 @@ pub fn extract_blocks(
     lang: Option<&str>,
     stats: &dyn LineStats,
     mode: Mode,
-) -> Flat {
+) -> Found {
     let stops = stopwords::list(lang);
     let has_list = stopwords::has_list(lang);
     let mut blocks: Vec<Block> = raw_blocks
         .into_iter()
         .map(|t| features(t, stops, has_list))
         .collect();
-    let mut flat = Flat::default();
+    let mut flat = Found::default();
     if blocks.is_empty() {
         return flat;
     }
@@ -473,7 +462,7 @@ fn drop_short_runs(blocks: &[Block], keep: &mut [bool], start: usize, end: usize
 
 /// Reads the title, byline, date and outlet from the blocks the page prints before the body,
 /// and takes the headline out of the body if the page printed it there.
-fn read_head(blocks: &mut [Block], keep: &[bool], flat: &mut Flat, stats: &dyn LineStats) {
+fn read_head(blocks: &mut [Block], keep: &[bool], flat: &mut Found, stats: &dyn LineStats) {
     let body_start = keep.iter().position(|&k| k).unwrap_or(blocks.len());
     let body_words: std::collections::HashSet<String> = blocks
         .iter()
@@ -653,7 +642,7 @@ fn copyright_holder(line: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn run(text: &str) -> Flat {
+    fn run(text: &str) -> Found {
         extract_blocks(blocks_of(text), Some("eng"), &NoStats, Mode::Page)
     }
 

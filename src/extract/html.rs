@@ -17,20 +17,7 @@ use serde_json::Value;
 use std::sync::LazyLock;
 
 use super::flat::{self, split_site_suffix, LineStats, Mode};
-use super::{byline, date, Removed};
-
-/// What the HTML stage found.
-#[derive(Debug, Default)]
-pub struct HtmlArticle {
-    pub title: Option<String>,
-    pub authors: Vec<String>,
-    pub outlet: Option<String>,
-    pub published: Option<String>,
-    pub url: Option<String>,
-    pub paragraphs: Vec<String>,
-    pub removed: Vec<Removed>,
-    pub language: Option<String>,
-}
+use super::{byline, date, Found, Removed};
 
 /// Metadata declared by the page.
 #[derive(Debug, Default, Clone)]
@@ -45,7 +32,7 @@ pub struct PageMeta {
     pub h1: Option<String>,
 }
 
-pub fn extract(html: &str, stats: &dyn LineStats) -> HtmlArticle {
+pub fn extract(html: &str, stats: &dyn LineStats) -> Found {
     let declared = page_meta(html);
     // Recall-leaning selection with the readability fallback measured best over both benchmarks
     // (WCXB article pages: words F1 0.943 against 0.921 without the fallback; Zyte: 0.962).
@@ -70,7 +57,7 @@ pub fn extract(html: &str, stats: &dyn LineStats) -> HtmlArticle {
         None => ("", None),
     };
 
-    let mut out = HtmlArticle {
+    let mut out = Found {
         url: declared.url.clone(),
         ..Default::default()
     };

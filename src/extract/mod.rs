@@ -32,6 +32,20 @@ pub struct Removed {
     pub reason: String,
 }
 
+/// What a page yields before identity is given: the article's parts, from either reader (HTML
+/// or flat text).
+#[derive(Debug, Default)]
+pub struct Found {
+    pub title: Option<String>,
+    pub authors: Vec<String>,
+    pub outlet: Option<String>,
+    pub published: Option<String>,
+    pub url: Option<String>,
+    pub language: Option<String>,
+    pub paragraphs: Vec<String>,
+    pub removed: Vec<Removed>,
+}
+
 /// One article as extracted: the contract between `extract` and every later stage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Article {
@@ -98,35 +112,14 @@ pub fn extract(page: &RawPage, stats: &dyn LineStats) -> Result<Article, Extract
         ));
     }
 
-    let mut language = None;
-    let (mut title, mut authors, mut outlet, mut published, mut url, paragraphs, removed) =
-        if is_html {
-            let a = html::extract(&decoded.text, stats);
-            language = a.language.clone();
-            (
-                a.title,
-                a.authors,
-                a.outlet,
-                a.published,
-                a.url,
-                a.paragraphs,
-                a.removed,
-            )
-        } else {
-            let blocks = flat::blocks_of(&decoded.text);
-            let lang_hint = guess_language(&blocks.join("\n"));
-            let f = flat::extract_blocks(blocks, lang_hint.as_deref(), stats, flat::Mode::Page);
-            (
-                f.title,
-                f.authors,
-                f.outlet,
-                f.published,
-                None,
-                f.paragraphs,
-                f.removed,
-            )
-        };
-    if paragraphs.iter().all(|p| p.trim().is_empty()) {
+    let mut found = if is_html {
+        html::extract(&decoded.text, stats)
+    } else {
+        let blocks = flat::blocks_of(&decoded.text);
+        let lang_hint = guess_language(&blocks.join("\n"));
+        flat::extract_blocks(blocks, lang_hint.as_deref(), stats, flat::Mode::Page)
+    };
+    if found.paragraphs.iter().all(|p| p.trim().is_empty()) {
         let why = if is_html {
             "the page has no main text block"
         } else {
@@ -137,45 +130,43 @@ pub fn extract(page: &RawPage, stats: &dyn LineStats) -> Result<Article, Extract
 
     let given = &page.given;
     if let Some(t) = &given.title {
-        title = Some(t.trim().to_string());
+        found.title = Some(t.trim().to_string());
     }
     if !given.authors.is_empty() {
-        authors = given
+        found.authors = given
             .authors
             .iter()
             .flat_map(|a| byline::split_authors(a, given.outlet.as_deref()).authors)
             .collect();
     }
     if let Some(o) = &given.outlet {
-        outlet = Some(o.trim().to_string());
+        found.outlet = Some(o.trim().to_string());
     }
     if let Some(p) = &given.published {
         match date::parse_date(p) {
-            Some(d) => published = Some(d),
+            Some(d) => found.published = Some(d),
             None => notes.push(format!("`published` value {p:?} is not a date: ignored")),
         }
     }
     if given.url.is_some() {
-        url = given.url.clone();
+        found.url = given.url.clone();
     }
 
-    let main_text = paragraphs.join("\n\n");
+    let main_text = found.paragraphs.join("\n\n");
     let normalized = text::normalize(&main_text);
-    if language.is_none() {
-        language = detect_language(&main_text);
-    }
+    let language = found.language.or_else(|| detect_language(&main_text));
     Ok(Article {
         id: text::article_id(&page.origin, &normalized),
         text_hash: text::hash64(normalized.as_bytes()),
         origin: page.origin.clone(),
-        url,
-        title,
-        authors,
-        outlet,
-        published,
+        url: found.url,
+        title: found.title,
+        authors: found.authors,
+        outlet: found.outlet,
+        published: found.published,
         language,
-        paragraphs,
-        removed,
+        paragraphs: found.paragraphs,
+        removed: found.removed,
         notes,
     })
 }
