@@ -450,7 +450,7 @@ impl Store {
                 notes,
                 (rel, sim, ev),
             ) = row.map_err(self.err())?;
-            fn json<T: serde::de::DeserializeOwned>(id: &str, s: &str) -> Result<T> {
+            fn parse<T: serde::de::DeserializeOwned>(id: &str, s: &str) -> Result<T> {
                 serde_json::from_str(s)
                     .map_err(|e| StoreError::Corrupt(format!("article {id}: {e}")))
             }
@@ -460,22 +460,22 @@ impl Store {
                 article: id.clone(),
                 relation,
                 similarity: sim,
-                evidence: json(&id, &ev)?,
+                evidence: parse(&id, &ev)?,
             };
             let article = ReportArticle {
                 id: id.clone(),
                 origin,
                 url,
                 title,
-                authors: json(&id, &authors)?,
+                authors: parse(&id, &authors)?,
                 outlet,
                 published,
                 language,
                 text,
                 family,
                 story,
-                removed: json(&id, &removed)?,
-                notes: json(&id, &notes)?,
+                removed: parse(&id, &removed)?,
+                notes: parse(&id, &notes)?,
             };
             out.push((article, member));
         }
@@ -534,7 +534,6 @@ fn insert_article(tx: &Transaction, page_key: &str, a: &Article) -> rusqlite::Re
             (family, copies::original_member(&a.id), story, true)
         }
     };
-    let json = |v: &dyn erased::Json| v.to_json();
     tx.execute(
         "INSERT INTO articles (id, page_key, origin, url, title, authors, outlet, published, language, text,
                                removed, notes, text_hash, family, relation, similarity, evidence)
@@ -590,15 +589,9 @@ fn insert_article(tx: &Transaction, page_key: &str, a: &Article) -> rusqlite::Re
     })
 }
 
-mod erased {
-    pub trait Json {
-        fn to_json(&self) -> String;
-    }
-    impl<T: serde::Serialize> Json for T {
-        fn to_json(&self) -> String {
-            serde_json::to_string(self).unwrap_or_else(|_| "null".into())
-        }
-    }
+/// Lists of strings and removed blocks always serialise; the fallback only guards the type.
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
 
 /// A page's identity for idempotent ingest: its origin and raw bytes.

@@ -132,7 +132,6 @@ pub fn sentences(paragraph: &str) -> Vec<&str> {
             out.push(s);
         }
         start = chars[k].0;
-        let _ = pos;
     }
     let rest = paragraph[start..].trim();
     if !rest.is_empty() {
