@@ -170,12 +170,22 @@ impl Source {
                 return true;
             }
         };
-        let kind = FileKind::of(&origin);
-        let reader: Box<dyn Read> = if kind.gzip {
+        let mut kind = FileKind::of(&origin);
+        let mut reader: Box<dyn Read> = if kind.gzip {
             Box::new(MultiGzDecoder::new(reader))
         } else {
             reader
         };
+        if origin == "-" {
+            // Standard input has no name to go by: JSON lines start with an object.
+            let mut buffered = BufReader::new(reader);
+            let starts_with_object = buffered
+                .fill_buf()
+                .map(|b| b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'{'))
+                .unwrap_or(false);
+            kind.jsonl = starts_with_object;
+            reader = Box::new(buffered);
+        }
         if kind.jsonl {
             self.jsonl = Some(JsonLines::new(origin, reader, self.limits));
         } else {
