@@ -1,9 +1,10 @@
 //! Lines that repeat across pages: the strongest sign of site chrome in flat text.
 //!
 //! A menu line, a footer or a newsletter prompt appears on every page of a site, around
-//! *different* articles; a paragraph of a syndicated report appears on many pages too, but
-//! around the *same* article. So a line counts as chrome only when it appears on pages with at
-//! least [`MIN_DISTINCT`] different main texts, each page known by the hash of its longest line.
+//! *different* articles; a paragraph or headline of a syndicated report appears on many pages
+//! too, but around the *same* article. So a line counts as chrome only when it appears on pages
+//! with at least [`MIN_DISTINCT`] different main texts, each page known by a min-hash of its prose
+//! lines (which copies of one article share even when trimmed).
 //! Only short lines (at most [`MAX_LINE_BYTES`]) are tracked, which bounds memory; state is a
 //! plain map of line hash to up to three page keys, which the store persists for ingest.
 
@@ -31,11 +32,17 @@ pub fn line_hash(line: &str) -> u64 {
 /// The tracked lines of a page and the page's key.
 pub fn page_lines(page_text: &str) -> (u64, Vec<u64>) {
     let blocks = blocks_of(page_text);
-    let key = blocks
+    // The key is the least hash of the page's prose lines: a min-hash, so two copies of one
+    // article (even one trimmed or edited) most likely share it, and two different articles
+    // almost never do. Pages without prose fall back to their longest line.
+    let prose_key = blocks
         .iter()
-        .max_by_key(|b| b.len())
-        .map(|b| line_hash(b) | 1)
-        .unwrap_or(1);
+        .filter(|b| b.split_whitespace().count() >= 12)
+        .map(|b| line_hash(b))
+        .min();
+    let key = prose_key
+        .or_else(|| blocks.iter().max_by_key(|b| b.len()).map(|b| line_hash(b)))
+        .map_or(1, |h| h | 1);
     let mut hashes: Vec<u64> = blocks
         .iter()
         .filter(|b| b.len() <= MAX_LINE_BYTES)
@@ -80,6 +87,26 @@ impl LineStats for CorpusLines {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn copies_in_other_chrome_or_trimmed_share_their_key() {
+        let prose = [
+            "The first paragraph of the wire report says what happened in the harbour town today.",
+            "The second paragraph adds who said what about the fire and the crews that fought it.",
+            "The third paragraph explains what happens next and when the harbour will open again.",
+        ];
+        let page = |menu: &str, lines: &[&str]| format!("{menu}\nHeadline\n{}", lines.join("\n"));
+        let (key, _) = page_lines(&page("Home\nNews", &prose));
+        assert_eq!(page_lines(&page("Menu\nSport\nWeather", &prose)).0, key);
+        // Drop a paragraph that does not hold the least hash: the trimmed copy keeps the key.
+        let least = prose.iter().min_by_key(|l| line_hash(l)).unwrap();
+        let dropped = prose.iter().find(|l| *l != least).unwrap();
+        let trimmed: Vec<&str> = prose.iter().copied().filter(|l| l != dropped).collect();
+        assert_eq!(trimmed.len(), 2);
+        assert_eq!(page_lines(&page("Home", &trimmed)).0, key);
+        let other = page("Home\nNews", &["A completely different article about a football match between two teams on Saturday evening."]);
+        assert_ne!(page_lines(&other).0, key);
+    }
 
     #[test]
     fn chrome_needs_three_different_articles_not_three_copies() {

@@ -258,7 +258,8 @@ fn initial_class(b: &Block, stats: &dyn LineStats, has_list: bool, mode: Mode) -
     if chrome::is_language_row(&b.text) {
         return Class::Chrome("language switcher");
     }
-    if stats.is_site_chrome(&b.text) {
+    // A full sentence of prose repeated across pages is syndicated text, not chrome.
+    if stats.is_site_chrome(&b.text) && !(b.sentence_like && b.words >= 15) {
         return Class::Chrome("repeated on other pages");
     }
     if b.words <= 25 && byline::is_byline(&b.text) {
