@@ -300,6 +300,9 @@ fn ingest(read: &ReadArgs, db: &std::path::Path, format: ReportFormat) -> Result
     for e in &summary.errors {
         eprintln!("storyline: skipped {e}");
     }
+    for (origin, note) in &summary.cut {
+        eprintln!("storyline: note: {origin} was cut: {note}");
+    }
     match format {
         ReportFormat::Json => write_out(None, &(serde_json::to_string_pretty(&summary)? + "\n"))?,
         ReportFormat::Text => {

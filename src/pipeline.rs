@@ -200,6 +200,8 @@ pub struct IngestSummary {
     /// Pages already in the store (or given twice), which add nothing.
     pub duplicates: usize,
     pub errors: Vec<InputError>,
+    /// Pages that were read only in part (longer than the read cap): origin and note.
+    pub cut: Vec<(String, String)>,
 }
 
 /// Pages per transaction: large enough to amortise the commit, small enough that a crash loses
@@ -261,6 +263,11 @@ pub fn ingest<P: AsRef<str>>(
             match result {
                 Ok(a) => articles.push((key, a)),
                 Err(e) => failures.push((key, InputError::new(&page.origin, e.to_string()))),
+            }
+        }
+        for (_, a) in &articles {
+            if let Some(n) = a.notes.iter().find(|n| n.contains("read cap")) {
+                summary.cut.push((a.origin.clone(), n.clone()));
             }
         }
         let count = store.write_batch(&stats, &articles, &failures, &input_errors)?;
