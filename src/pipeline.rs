@@ -125,7 +125,7 @@ pub fn assemble(articles: Vec<Article>, errors: Vec<InputError>) -> Report {
     let mut story_order: Vec<String> = Vec::new();
     let mut story_families: HashMap<String, Vec<String>> = HashMap::new();
     for f in &families {
-        let (story, _) = stories::assign(&f.id);
+        let story = stories::assign(&f.id);
         story_of_family.insert(f.id.clone(), story.clone());
         if !story_families.contains_key(&story) {
             story_order.push(story.clone());

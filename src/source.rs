@@ -146,11 +146,6 @@ impl Source {
         }
     }
 
-    /// The number of files (and stdin) still to read: a progress bar's length.
-    pub fn files_remaining(&self) -> usize {
-        self.pending.len()
-    }
-
     fn open_next(&mut self) -> bool {
         let Some(next) = self.pending.pop_front() else {
             return false;

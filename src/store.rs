@@ -530,7 +530,7 @@ fn insert_article(tx: &Transaction, page_key: &str, a: &Article) -> rusqlite::Re
         }
         None => {
             let family = copies::family_id(&a.id);
-            let (story, _) = stories::assign(&family);
+            let story = stories::assign(&family);
             (family, copies::original_member(&a.id), story, true)
         }
     };

@@ -24,7 +24,7 @@ pub fn story_id(founder_family: &str) -> String {
     text::hex_id(text::hash64(format!("story\0{founder_family}").as_bytes()))
 }
 
-/// Where a family went: the story id, and whether it opened a new story.
-pub fn assign(family: &str) -> (String, bool) {
-    (story_id(family), true)
+/// The story a family goes to (for now, always the one it opens).
+pub fn assign(family: &str) -> String {
+    story_id(family)
 }

@@ -27,7 +27,6 @@ pub struct PageMeta {
     pub outlet: Option<String>,
     pub published: Option<String>,
     pub url: Option<String>,
-    pub og_type: Option<String>,
     /// The page's first plausible visible headline.
     pub h1: Option<String>,
 }
@@ -581,7 +580,6 @@ pub fn page_meta(html: &str) -> PageMeta {
     if meta.published.is_none() {
         meta.published = visible_date(scan);
     }
-    meta.og_type = get(&["og:type"]);
     meta.h1 = H1.captures_iter(scan).find_map(|c| {
         let text = TAG.replace_all(&c[1], " ");
         let text = unescape(&text)
