@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use crate::copies::Families;
+use crate::copies;
 use crate::coverage;
 use crate::extract::{self, corpus, Article, CorpusLines, LineStats};
 use crate::report::{Report, ReportArticle, ReportStory, VERSION};
@@ -117,9 +117,12 @@ pub fn extract_all(
 
 /// Runs copies, stories and coverage over extracted articles, in their order.
 pub fn assemble(articles: Vec<Article>, errors: Vec<InputError>) -> Report {
-    let mut families = Families::default();
-    let placements: Vec<_> = articles.iter().map(|a| families.add(a)).collect();
-    let families = families.into_families();
+    let items: Vec<(copies::Meta, String)> = articles
+        .iter()
+        .map(|a| (copies::meta_of(a), a.text()))
+        .collect();
+    let (family_of, families) = copies::detect(&items);
+    drop(items);
 
     let mut story_of_family: HashMap<String, String> = HashMap::new();
     let mut story_order: Vec<String> = Vec::new();
@@ -135,8 +138,8 @@ pub fn assemble(articles: Vec<Article>, errors: Vec<InputError>) -> Report {
 
     let report_articles: Vec<ReportArticle> = articles
         .iter()
-        .zip(&placements)
-        .map(|(a, p)| ReportArticle::new(a, &p.family, &story_of_family[&p.family]))
+        .zip(&family_of)
+        .map(|(a, f)| ReportArticle::new(a, f, &story_of_family[f]))
         .collect();
 
     let by_id: HashMap<&str, &ReportArticle> =

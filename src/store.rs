@@ -531,7 +531,12 @@ fn insert_article(tx: &Transaction, page_key: &str, a: &Article) -> rusqlite::Re
         None => {
             let family = copies::family_id(&a.id);
             let story = stories::assign(&family);
-            (family, copies::original_member(&a.id), story, true)
+            (
+                family,
+                copies::original_member(&a.id, copies::original::Reason::FirstSeen),
+                story,
+                true,
+            )
         }
     };
     tx.execute(

@@ -1,0 +1,499 @@
+//! Verification: aligns the sentences of two texts and says whether one is a copy of the other,
+//! of what kind, with the evidence.
+//!
+//! Two sentences align when a longest common subsequence of their tokens, together with short
+//! equal-sized gaps between its matches (swapped words), accounts for most of one of them. The
+//! gaps are the swap table: "officials" against "officers". Each sentence of one text is matched
+//! to its best partner in the other, so merged and reordered sentences still align; the longest
+//! in-order chain of those matches measures how much order was kept. Containment (how much of
+//! each text is covered by aligned sentences) decides whether the smaller text is a copy;
+//! independent reports that share a quote or two cover far too little of each other.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::doc::{Doc, Sentence};
+
+/// The longest gap, in tokens on either side, read as one swapped word or phrase.
+const MAX_SWAP: usize = 3;
+/// The share of the smaller text that aligned sentences must cover for it to be a copy.
+pub const MIN_CONTAINMENT: f64 = 0.6;
+/// Aligned tokens below which two texts are too short to call either a copy.
+const MIN_ALIGNED_TOKENS: usize = 20;
+/// Swapped content words, as a share of aligned content words, from which a copy is spun.
+const SPUN_RATE: f64 = 0.04;
+
+/// One aligned pair of sentences.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pair {
+    pub a: usize,
+    pub b: usize,
+    /// Identical tokens over the longer sentence's tokens.
+    pub identity: f64,
+    pub in_order: bool,
+    #[serde(skip)]
+    a_len: usize,
+}
+
+/// The alignment of text `a` with text `b`.
+#[derive(Debug, Clone, Default)]
+pub struct Alignment {
+    /// Each sentence of `a` with its best partner in `b`.
+    pub pairs: Vec<Pair>,
+    /// Share of `a`'s tokens in aligned sentences (how much of `a` is contained in `b`).
+    pub covered_a: f64,
+    /// Share of `b`'s tokens in aligned sentences.
+    pub covered_b: f64,
+    pub tokens_a: usize,
+    pub tokens_b: usize,
+    /// Identical tokens over aligned tokens.
+    pub identity: f64,
+    /// Swapped content words over aligned content words of `a`.
+    pub swap_rate: f64,
+    /// (word in `a`, word in `b`, times), most frequent first.
+    pub swaps: Vec<(String, String, usize)>,
+    /// Share of aligned pairs on the longest in-order chain.
+    pub in_order: f64,
+    /// Sentences of `b` that two or more sentences of `a` align to, or the reverse.
+    pub merged: usize,
+    /// Sentences of `a` with no partner (dropped from `a` in `b`).
+    pub only_a: Vec<usize>,
+    /// Sentences of `b` with no partner (added in `b`).
+    pub only_b: Vec<usize>,
+    pub sentences_a: usize,
+    pub sentences_b: usize,
+}
+
+/// How a copy relates to its original, as alignment sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    NearDuplicate,
+    Spun,
+    Rewrite,
+}
+
+impl Alignment {
+    /// Resemblance: aligned share of both texts together.
+    pub fn similarity(&self) -> f64 {
+        let total = (self.tokens_a + self.tokens_b) as f64;
+        if total == 0.0 {
+            return 0.0;
+        }
+        let aligned = self.covered_a * self.tokens_a as f64 + self.covered_b * self.tokens_b as f64;
+        aligned / total * (0.5 + 0.5 * self.identity)
+    }
+
+    /// Whether the smaller text is a copy of the larger (or both of one text).
+    pub fn is_copy(&self) -> bool {
+        let (covered, sentences) = if self.tokens_a <= self.tokens_b {
+            (self.covered_a, self.sentences_a)
+        } else {
+            (self.covered_b, self.sentences_b)
+        };
+        let aligned_tokens: usize = self.pairs.iter().map(|p| p.a_len).sum();
+        let aligned_sentences = self.pairs.len();
+        covered >= MIN_CONTAINMENT
+            && aligned_tokens >= MIN_ALIGNED_TOKENS
+            && aligned_sentences >= sentences.min(2)
+    }
+
+    /// The kind of copy `b` is of `a`.
+    pub fn kind(&self) -> Kind {
+        let distinct = self.swaps.len();
+        if self.swap_rate >= SPUN_RATE && distinct >= 2 {
+            return Kind::Spun;
+        }
+        let aligned = self.pairs.len().max(1) as f64;
+        if self.in_order < 0.8 || self.merged as f64 / aligned >= 0.2 || self.identity < 0.75 {
+            return Kind::Rewrite;
+        }
+        Kind::NearDuplicate
+    }
+
+    /// The evidence for the report: aligned pairs, swaps, added and dropped sentences.
+    pub fn evidence(&self, a: &Doc, b: &Doc) -> serde_json::Value {
+        fn text<'t>(d: &Doc<'t>, i: usize) -> &'t str {
+            d.sentences.get(i).map(|s| s.text).unwrap_or("")
+        }
+        let pairs: Vec<_> = self
+            .pairs
+            .iter()
+            .take(200)
+            .map(|p| {
+                serde_json::json!({
+                    "original": text(a, p.a),
+                    "copy": text(b, p.b),
+                    "identity": round(p.identity),
+                    "in_order": p.in_order,
+                })
+            })
+            .collect();
+        let swaps: Vec<_> = self
+            .swaps
+            .iter()
+            .take(100)
+            .map(|(x, y, n)| serde_json::json!([x, y, n]))
+            .collect();
+        serde_json::json!({
+            "similarity": round(self.similarity()),
+            "containment": round(self.covered_b.max(self.covered_a)),
+            "original_covered": round(self.covered_a),
+            "copy_covered": round(self.covered_b),
+            "identity": round(self.identity),
+            "swap_rate": round(self.swap_rate),
+            "in_order": round(self.in_order),
+            "aligned": pairs,
+            "swapped_words": swaps,
+            "added": self.only_b.iter().take(50).map(|&i| text(b, i)).collect::<Vec<_>>(),
+            "dropped": self.only_a.iter().take(50).map(|&i| text(a, i)).collect::<Vec<_>>(),
+        })
+    }
+}
+
+pub fn round(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// What comparing one pair of sentences found.
+struct SentenceMatch {
+    lcs: usize,
+    /// Tokens of `a` and of `b` inside swap gaps.
+    swapped_a: usize,
+    swapped_b: usize,
+    swapped_a_content: usize,
+    swaps: Vec<(String, String)>,
+}
+
+/// Aligns text `a` with text `b`.
+pub fn align(a: &Doc, b: &Doc) -> Alignment {
+    let mut al = Alignment {
+        tokens_a: a.tokens,
+        tokens_b: b.tokens,
+        sentences_a: a.sentences.len(),
+        sentences_b: b.sentences.len(),
+        ..Alignment::default()
+    };
+    if a.tokens == 0 || b.tokens == 0 {
+        return al;
+    }
+    // Best partner in `b` for every sentence of `a`, and which sentences of `b` are taken.
+    let mut best_for_b: Vec<Option<(usize, f64)>> = vec![None; b.sentences.len()];
+    let mut matched: Vec<(usize, usize, f64, SentenceMatch)> = Vec::new();
+    for (i, sa) in a.sentences.iter().enumerate() {
+        let mut best: Option<(usize, f64, SentenceMatch)> = None;
+        for (j, sb) in b.sentences.iter().enumerate() {
+            if !worth_comparing(sa, sb) {
+                continue;
+            }
+            let Some(m) = compare(sa, sb) else { continue };
+            let score = m.lcs as f64 + 0.5 * m.swapped_a.min(m.swapped_b) as f64;
+            if let Some(bj) = &mut best_for_b[j] {
+                if score > bj.1 {
+                    *bj = (i, score);
+                }
+            } else {
+                best_for_b[j] = Some((i, score));
+            }
+            if best.as_ref().is_none_or(|(_, s, _)| score > *s) {
+                best = Some((j, score, m));
+            }
+        }
+        if let Some((j, score, m)) = best {
+            matched.push((i, j, score, m));
+        }
+    }
+    // Order: the longest chain of pairs increasing in both texts.
+    let chain = longest_increasing(&matched.iter().map(|m| m.1).collect::<Vec<_>>());
+    let mut on_chain = vec![false; matched.len()];
+    for k in chain {
+        on_chain[k] = true;
+    }
+    let mut times_b: HashMap<usize, usize> = HashMap::new();
+    for m in &matched {
+        *times_b.entry(m.1).or_default() += 1;
+    }
+    let mut swaps: HashMap<(String, String), usize> = HashMap::new();
+    let mut covered_a = 0usize;
+    let mut lcs_total = 0usize;
+    let mut longer_total = 0usize;
+    let mut content_total = 0usize;
+    let mut swapped_total = 0usize;
+    for (k, (i, j, _, m)) in matched.into_iter().enumerate() {
+        let (sa, sb) = (&a.sentences[i], &b.sentences[j]);
+        let longer = sa.words.len().max(sb.words.len());
+        covered_a += sa.words.len();
+        lcs_total += m.lcs.min(longer);
+        longer_total += longer;
+        let a_content = sa.content.iter().filter(|&&c| c).count();
+        content_total += a_content;
+        swapped_total += m.swapped_a_content;
+        for s in m.swaps {
+            *swaps.entry(s).or_default() += 1;
+        }
+        al.pairs.push(Pair {
+            a: i,
+            b: j,
+            identity: m.lcs as f64 / longer.max(1) as f64,
+            in_order: on_chain[k],
+            a_len: sa.words.len(),
+        });
+    }
+    al.merged = times_b.values().filter(|&&n| n > 1).map(|n| n - 1).sum();
+    let covered_b: usize = best_for_b
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.is_some())
+        .map(|(j, _)| b.sentences[j].words.len())
+        .sum();
+    al.covered_a = covered_a as f64 / a.tokens as f64;
+    al.covered_b = covered_b as f64 / b.tokens as f64;
+    al.identity = if longer_total > 0 {
+        lcs_total as f64 / longer_total as f64
+    } else {
+        0.0
+    };
+    al.swap_rate = if content_total > 0 {
+        swapped_total as f64 / content_total as f64
+    } else {
+        0.0
+    };
+    al.in_order = if al.pairs.is_empty() {
+        0.0
+    } else {
+        al.pairs.iter().filter(|p| p.in_order).count() as f64 / al.pairs.len() as f64
+    };
+    let mut swaps: Vec<_> = swaps.into_iter().map(|((x, y), n)| (x, y, n)).collect();
+    swaps.sort_by(|x, y| y.2.cmp(&x.2).then_with(|| (&x.0, &x.1).cmp(&(&y.0, &y.1))));
+    al.swaps = swaps;
+    let taken_a: Vec<bool> = {
+        let mut t = vec![false; a.sentences.len()];
+        for p in &al.pairs {
+            t[p.a] = true;
+        }
+        t
+    };
+    al.only_a = (0..a.sentences.len()).filter(|&i| !taken_a[i]).collect();
+    al.only_b = (0..b.sentences.len())
+        .filter(|&j| best_for_b[j].is_none())
+        .collect();
+    al
+}
+
+/// Cheap filters before the quadratic comparison: similar lengths, some shared content word.
+fn worth_comparing(a: &Sentence, b: &Sentence) -> bool {
+    let (la, lb) = (a.words.len(), b.words.len());
+    if la < 3 || lb < 3 {
+        return false;
+    }
+    if la > 5 * lb || lb > 5 * la {
+        return false;
+    }
+    a.bloom & b.bloom != 0
+}
+
+/// Compares two sentences: `None` unless they align.
+fn compare(a: &Sentence, b: &Sentence) -> Option<SentenceMatch> {
+    let (x, y) = (&a.hashes, &b.hashes);
+    let (n, m) = (x.len(), y.len());
+    // LCS table, one row per token of `a`.
+    let w = m + 1;
+    let mut t = vec![0u16; (n + 1) * w];
+    for i in 1..=n {
+        for j in 1..=m {
+            t[i * w + j] = if x[i - 1] == y[j - 1] {
+                t[(i - 1) * w + j - 1] + 1
+            } else {
+                t[(i - 1) * w + j].max(t[i * w + j - 1])
+            };
+        }
+    }
+    let lcs = t[n * w + m] as usize;
+    if lcs < 2 || lcs * 2 < n.min(m) {
+        return None;
+    }
+    // Walk back to the matched positions.
+    let mut anchors = Vec::with_capacity(lcs + 2);
+    let (mut i, mut j) = (n, m);
+    while i > 0 && j > 0 {
+        if x[i - 1] == y[j - 1] {
+            anchors.push((i - 1, j - 1));
+            i -= 1;
+            j -= 1;
+        } else if t[(i - 1) * w + j] >= t[i * w + j - 1] {
+            i -= 1;
+        } else {
+            j -= 1;
+        }
+    }
+    anchors.reverse();
+    let content_matched = anchors.iter().filter(|(i, _)| a.content[*i]).count();
+    if content_matched == 0 && n >= 4 {
+        return None;
+    }
+    // Gaps between consecutive anchors (and the sentence edges) are swaps when short on both
+    // sides.
+    let mut swapped_a = 0;
+    let mut swapped_b = 0;
+    let mut swapped_a_content = 0;
+    let mut swaps = Vec::new();
+    let mut prev: (isize, isize) = (-1, -1);
+    let ends = anchors
+        .iter()
+        .map(|&(i, j)| (i as isize, j as isize))
+        .chain(std::iter::once((n as isize, m as isize)));
+    for (ai, bj) in ends {
+        let ga = (ai - prev.0 - 1) as usize;
+        let gb = (bj - prev.1 - 1) as usize;
+        if (1..=MAX_SWAP).contains(&ga) && (1..=MAX_SWAP).contains(&gb) {
+            let ra = (prev.0 + 1) as usize..ai as usize;
+            let rb = (prev.1 + 1) as usize..bj as usize;
+            swapped_a += ga;
+            swapped_b += gb;
+            let content_a = a.content[ra.clone()].iter().filter(|&&c| c).count();
+            swapped_a_content += content_a;
+            if content_a > 0 || b.content[rb.clone()].iter().any(|&c| c) {
+                swaps.push((phrase(&a.words[ra]), phrase(&b.words[rb])));
+            }
+        }
+        prev = (ai, bj);
+    }
+    // A sentence is accounted for by matches and swaps; one of the two must be almost whole.
+    let cover_a = (lcs + swapped_a) as f64 / n as f64;
+    let cover_b = (lcs + swapped_b) as f64 / m as f64;
+    if cover_a.max(cover_b) < 0.85 {
+        return None;
+    }
+    // A short sentence scattered through a long one is not aligned: the matched region of the
+    // longer one must be dense.
+    let (first, last) = (anchors[0], anchors[anchors.len() - 1]);
+    let span = if n <= m {
+        last.1 - first.1 + 1
+    } else {
+        last.0 - first.0 + 1
+    };
+    if (lcs + swapped_a.min(swapped_b)) * 10 < span * 6 {
+        return None;
+    }
+    Some(SentenceMatch {
+        lcs,
+        swapped_a,
+        swapped_b,
+        swapped_a_content,
+        swaps,
+    })
+}
+
+fn phrase(words: &[&str]) -> String {
+    words
+        .iter()
+        .map(|w| w.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Indices of a longest strictly increasing subsequence (patience sorting).
+fn longest_increasing(xs: &[usize]) -> Vec<usize> {
+    let mut tails: Vec<usize> = Vec::new(); // index into xs of the tail of each length
+    let mut prev: Vec<Option<usize>> = vec![None; xs.len()];
+    for (k, &x) in xs.iter().enumerate() {
+        let pos = tails.partition_point(|&t| xs[t] < x);
+        if pos > 0 {
+            prev[k] = Some(tails[pos - 1]);
+        }
+        if pos == tails.len() {
+            tails.push(k);
+        } else {
+            tails[pos] = k;
+        }
+    }
+    let mut out = Vec::with_capacity(tails.len());
+    let mut cur = tails.last().copied();
+    while let Some(k) = cur {
+        out.push(k);
+        cur = prev[k];
+    }
+    out.reverse();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORIGINAL: &str =
+        "Officials in the eastern province said on Tuesday that the bridge would \
+        reopen next week after repairs.\nThe work cost 4 million dollars, according to Mayor Ana \
+        Ruiz, who spoke to reporters at the site.\nTraffic had been diverted through two villages \
+        for most of the summer.\nResidents complained about the noise and the dust for months.";
+
+    #[test]
+    fn spun_copy_aligns_with_its_swaps() {
+        let spun = "Officers in the japanese province stated on Tuesday that the overpass would \
+            reopen next week after fixes.\nThe job cost 4 million dollars, according to Mayor \
+            Ana Ruiz, who talked to reporters at the website.\nTraffic had been redirected \
+            through two villages for most of the summer.\nResidents complained about the \
+            racket and the dust for months.";
+        let (a, b) = (Doc::new(ORIGINAL), Doc::new(spun));
+        let al = align(&a, &b);
+        assert!(al.is_copy(), "{al:?}");
+        assert_eq!(al.kind(), Kind::Spun);
+        let swaps: Vec<(&str, &str)> = al
+            .swaps
+            .iter()
+            .map(|(x, y, _)| (x.as_str(), y.as_str()))
+            .collect();
+        assert!(swaps.contains(&("officials", "officers")), "{swaps:?}");
+        assert!(swaps.contains(&("eastern", "japanese")), "{swaps:?}");
+        assert!(swaps.contains(&("said", "stated")), "{swaps:?}");
+    }
+
+    #[test]
+    fn trimmed_copy_is_contained() {
+        let trimmed = "Officials in the eastern province said on Tuesday that the bridge would \
+            reopen next week after repairs.\nThe work cost 4 million dollars, according to Mayor \
+            Ana Ruiz, who spoke to reporters at the site.";
+        let al = align(&Doc::new(ORIGINAL), &Doc::new(trimmed));
+        assert!(al.is_copy());
+        assert_eq!(al.kind(), Kind::NearDuplicate);
+        assert!(al.covered_b > 0.99 && al.covered_a < 0.7, "{al:?}");
+        assert_eq!(al.only_a.len(), 2);
+    }
+
+    #[test]
+    fn reordered_and_merged_is_a_rewrite() {
+        let rewrite = "Traffic had been diverted through two villages for most of the summer, \
+            and residents complained about the noise and the dust for months.\nThe work cost 4 \
+            million dollars, according to Mayor Ana Ruiz, who spoke to reporters at the site.\n\
+            Officials in the eastern province said on Tuesday that the bridge would reopen next \
+            week after repairs.";
+        let al = align(&Doc::new(ORIGINAL), &Doc::new(rewrite));
+        assert!(al.is_copy(), "{al:?}");
+        assert_eq!(al.kind(), Kind::Rewrite);
+    }
+
+    #[test]
+    fn independent_report_sharing_a_quote_is_not_a_copy() {
+        let other = "The bridge over the river has been closed since June, and drivers have \
+            lost hours every day.\nThe work cost 4 million dollars, according to Mayor Ana Ruiz, \
+            who spoke to reporters at the site.\nEngineers found cracks in two of the piers during \
+            a routine inspection.\nA local bakery said its sales fell by a third over the \
+            summer.\nThe regional council will vote on a new inspection budget in October.";
+        let al = align(&Doc::new(ORIGINAL), &Doc::new(other));
+        assert!(!al.is_copy(), "{al:?}");
+    }
+
+    #[test]
+    fn unrelated_sentences_of_similar_shape_do_not_align() {
+        let a = Doc::new("The mayor of the city said that the plan was a failure.");
+        let b = Doc::new("The coach of the team said that the game was a disaster.");
+        let al = align(&a, &b);
+        assert!(!al.is_copy());
+    }
+
+    #[test]
+    fn longest_increasing_subsequence() {
+        assert_eq!(longest_increasing(&[0, 1, 5, 2, 3]), vec![0, 1, 3, 4]);
+        assert!(longest_increasing(&[]).is_empty());
+    }
+}

@@ -1,0 +1,214 @@
+//! The forms of a text that copy detection works on: sentences of word tokens, and the sampled
+//! keys of its *skeleton*.
+//!
+//! The skeleton is the idea that makes candidates survive spinning. A spinner swaps content
+//! words for synonyms but leaves the function words ("the", "of", "that", "was"), names and
+//! numbers where they were, because its thesaurus has nothing for them. So each token is
+//! replaced by a class: a function word stands for itself, a capitalised word inside a sentence
+//! becomes `C`, a token with a digit `D`, any other word `_`. Ten consecutive classes inside a
+//! sentence are one feature; on ECB+ these are as rare across unrelated articles as word
+//! 5-grams, yet a copy spun at 40% keeps almost all of them.
+//!
+//! Keys are a content-defined sample of the features (those whose hash is 0 mod 4, at most
+//! [`MAX_KEYS`] of the smallest), so that a copy keeping half an article keeps half its keys:
+//! sampling preserves containment, where a fixed-size MinHash would only estimate resemblance.
+
+use crate::text;
+
+/// Tokens per skeleton feature.
+pub const SKELETON: usize = 10;
+/// The most keys an article contributes to the candidate index.
+pub const MAX_KEYS: usize = 48;
+/// Articles with fewer sampled keys than this index their smallest features regardless.
+const MIN_KEYS: usize = 8;
+/// Sentences longer than this many tokens are cut into pieces (lines with no punctuation would
+/// otherwise make alignment quadratic in the length of the page).
+pub const MAX_SENTENCE_TOKENS: usize = 80;
+/// Sentences beyond this many are not aligned (bounded time on huge articles).
+pub const MAX_SENTENCES: usize = 400;
+
+/// Function words: what spinners leave in place. Kept short on purpose: a word a thesaurus has
+/// synonyms for ("said", "new", "over") does not belong here.
+const FUNCTION_WORDS: &str = "a an the of to in on at by for with from into onto about after \
+before over under between during through against and or but nor that which who whom whose this \
+these those is was were are be been being has have had it its he she they them his her their \
+theirs we our us you your i me my not no as if than then there here also will would could \
+should can may might must do does did so such";
+
+fn function_word(lower: &str) -> Option<u64> {
+    use std::collections::HashMap;
+    use std::sync::LazyLock;
+    static SET: LazyLock<HashMap<&'static str, u64>> = LazyLock::new(|| {
+        FUNCTION_WORDS
+            .split_whitespace()
+            .enumerate()
+            .map(|(i, w)| (w, i as u64 + 16))
+            .collect()
+    });
+    SET.get(lower).copied()
+}
+
+const CLASS_CAPITAL: u64 = 1;
+const CLASS_DIGIT: u64 = 2;
+const CLASS_WORD: u64 = 3;
+
+/// One sentence: its text and tokens.
+#[derive(Debug, Clone)]
+pub struct Sentence<'a> {
+    pub text: &'a str,
+    /// The tokens as written.
+    pub words: Vec<&'a str>,
+    /// Hashes of the lower-cased tokens: what alignment compares.
+    pub hashes: Vec<u64>,
+    /// Whether each token is a content word (not a function word).
+    pub content: Vec<bool>,
+    /// A 64-bit Bloom filter of the content words, to skip sentence pairs that share none.
+    pub bloom: u64,
+}
+
+/// A text in the forms copy detection needs.
+#[derive(Debug, Clone)]
+pub struct Doc<'a> {
+    pub sentences: Vec<Sentence<'a>>,
+    pub tokens: usize,
+}
+
+impl<'a> Doc<'a> {
+    pub fn new(text: &'a str) -> Doc<'a> {
+        let mut sentences = Vec::new();
+        let mut tokens = 0;
+        'outer: for para in text.split('\n') {
+            for s in text::sentences(para) {
+                let all: Vec<&str> = text::words(s).collect();
+                for chunk in all.chunks(MAX_SENTENCE_TOKENS) {
+                    if sentences.len() >= MAX_SENTENCES {
+                        break 'outer;
+                    }
+                    let mut hashes = Vec::with_capacity(chunk.len());
+                    let mut content = Vec::with_capacity(chunk.len());
+                    let mut bloom = 0u64;
+                    for w in chunk {
+                        let lower = w.to_lowercase();
+                        let h = text::hash64(lower.as_bytes());
+                        let is_content = function_word(&lower).is_none();
+                        if is_content {
+                            bloom |= 1 << (h >> 58);
+                        }
+                        hashes.push(h);
+                        content.push(is_content);
+                    }
+                    tokens += chunk.len();
+                    sentences.push(Sentence {
+                        text: s,
+                        words: chunk.to_vec(),
+                        hashes,
+                        content,
+                        bloom,
+                    });
+                }
+            }
+        }
+        Doc { sentences, tokens }
+    }
+}
+
+/// The sampled skeleton keys of a text, sorted and distinct.
+pub fn keys(text: &str) -> Vec<u64> {
+    let mut features: Vec<u64> = Vec::new();
+    let mut classes: Vec<u64> = Vec::new();
+    for para in text.split('\n') {
+        for s in text::sentences(para) {
+            classes.clear();
+            for (i, w) in text::words(s).enumerate() {
+                let lower = w.to_lowercase();
+                let c = if let Some(f) = function_word(&lower) {
+                    f
+                } else if w.chars().any(|c| c.is_ascii_digit()) {
+                    CLASS_DIGIT
+                } else if i > 0 && w.chars().next().is_some_and(char::is_uppercase) {
+                    CLASS_CAPITAL
+                } else {
+                    CLASS_WORD
+                };
+                classes.push(c);
+            }
+            if classes.len() < SKELETON {
+                // A short sentence is one feature, if it has some shape to it.
+                if classes.len() >= 6 {
+                    features.push(hash_classes(&classes));
+                }
+                continue;
+            }
+            for win in classes.windows(SKELETON) {
+                features.push(hash_classes(win));
+            }
+        }
+    }
+    features.sort_unstable();
+    features.dedup();
+    let mut sampled: Vec<u64> = features.iter().copied().filter(|h| h % 4 == 0).collect();
+    if sampled.len() < MIN_KEYS {
+        sampled = features.iter().copied().take(MIN_KEYS).collect();
+    }
+    sampled.truncate(MAX_KEYS);
+    sampled
+}
+
+fn hash_classes(classes: &[u64]) -> u64 {
+    let mut bytes = [0u8; 8 * SKELETON];
+    for (i, c) in classes.iter().enumerate().take(SKELETON) {
+        bytes[i * 8..i * 8 + 8].copy_from_slice(&c.to_le_bytes());
+    }
+    text::hash64(&bytes[..classes.len().min(SKELETON) * 8])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORIGINAL: &str =
+        "Officials in the eastern province said on Tuesday that the bridge would \
+        reopen next week after repairs. The work cost 4 million dollars, according to Mayor Ana \
+        Ruiz, who spoke to reporters at the site. Traffic had been diverted through two villages \
+        for most of the summer.";
+    const SPUN: &str =
+        "Officers in the japanese province stated on Tuesday that the overpass would \
+        reopen following week after fixes. The job cost 4 million bucks, according to Mayor Ana \
+        Ruiz, who talked to journalists at the website. Traffic had been redirected through two \
+        towns for most of the season.";
+
+    #[test]
+    fn skeleton_keys_survive_synonym_swaps() {
+        let a = keys(ORIGINAL);
+        let b = keys(SPUN);
+        let shared = a.iter().filter(|k| b.binary_search(k).is_ok()).count();
+        assert!(a.len() >= 8, "{a:?}");
+        assert!(shared * 10 >= a.len() * 7, "{shared} of {}", a.len());
+    }
+
+    #[test]
+    fn unrelated_texts_share_no_keys() {
+        let other = "The museum opened a new wing devoted to maritime history. Visitors can \
+            board a restored fishing boat and listen to recordings of sailors. Tickets are free \
+            for children under twelve until the end of the year.";
+        let a = keys(ORIGINAL);
+        let b = keys(other);
+        assert_eq!(a.iter().filter(|k| b.binary_search(k).is_ok()).count(), 0);
+    }
+
+    #[test]
+    fn degenerate_texts_give_bounded_keys() {
+        assert!(keys("").is_empty());
+        assert!(keys("word").is_empty());
+        let repeated = "The same line again and again for ever here.\n".repeat(5000);
+        assert!(keys(&repeated).len() <= MAX_KEYS);
+        let doc = Doc::new(&repeated);
+        assert!(doc.sentences.len() <= MAX_SENTENCES);
+        let long = "word ".repeat(100_000);
+        let doc = Doc::new(&long);
+        assert!(doc
+            .sentences
+            .iter()
+            .all(|s| s.words.len() <= MAX_SENTENCE_TOKENS));
+    }
+}

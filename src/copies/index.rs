@@ -1,0 +1,121 @@
+//! The candidate index: skeleton keys to the articles that hold them, in eight bytes a posting.
+//!
+//! Postings live in one sorted vector of `(key, slot)` pairs (keys cut to 32 bits: a false
+//! match costs one verification, never a wrong family) plus a hash-map buffer of recent
+//! insertions, merged into the vector when it grows past a quarter of it, so insertion is
+//! amortised linear and lookups are a binary search. A key held by [`MAX_POSTINGS`] articles is
+//! common boilerplate or one report copied many times; later holders are not added (the first
+//! ones already lead to the family), which bounds both memory and candidate lists.
+
+use std::collections::HashMap;
+
+/// Articles kept per key.
+pub const MAX_POSTINGS: usize = 32;
+
+#[derive(Debug, Default)]
+pub struct KeyIndex {
+    main: Vec<(u32, u32)>,
+    buffer: HashMap<u32, Vec<u32>>,
+    buffered: usize,
+}
+
+impl KeyIndex {
+    pub fn short(key: u64) -> u32 {
+        (key >> 32) as u32
+    }
+
+    fn postings_in_main(&self, k: u32) -> &[(u32, u32)] {
+        let lo = self.main.partition_point(|p| p.0 < k);
+        let hi = lo + self.main[lo..].partition_point(|p| p.0 == k);
+        &self.main[lo..hi]
+    }
+
+    /// Articles sharing keys with `keys`, with how many each shares, most first (then oldest).
+    pub fn candidates(&self, keys: &[u64]) -> Vec<(u32, u32)> {
+        let mut hits: HashMap<u32, u32> = HashMap::new();
+        for &key in keys {
+            let k = Self::short(key);
+            for &(_, slot) in self.postings_in_main(k) {
+                *hits.entry(slot).or_default() += 1;
+            }
+            if let Some(v) = self.buffer.get(&k) {
+                for &slot in v {
+                    *hits.entry(slot).or_default() += 1;
+                }
+            }
+        }
+        let mut out: Vec<(u32, u32)> = hits.into_iter().collect();
+        out.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        out
+    }
+
+    pub fn insert(&mut self, slot: u32, keys: &[u64]) {
+        for &key in keys {
+            let k = Self::short(key);
+            let held = self.postings_in_main(k).len() + self.buffer.get(&k).map_or(0, Vec::len);
+            if held >= MAX_POSTINGS {
+                continue;
+            }
+            self.buffer.entry(k).or_default().push(slot);
+            self.buffered += 1;
+        }
+        if self.buffered > 65_536.max(self.main.len() / 4) {
+            self.merge();
+        }
+    }
+
+    fn merge(&mut self) {
+        let mut fresh: Vec<(u32, u32)> = self
+            .buffer
+            .drain()
+            .flat_map(|(k, v)| v.into_iter().map(move |s| (k, s)))
+            .collect();
+        fresh.sort_unstable();
+        let old = std::mem::take(&mut self.main);
+        let mut merged = Vec::with_capacity(old.len() + fresh.len());
+        let (mut i, mut j) = (0, 0);
+        while i < old.len() && j < fresh.len() {
+            if old[i] <= fresh[j] {
+                merged.push(old[i]);
+                i += 1;
+            } else {
+                merged.push(fresh[j]);
+                j += 1;
+            }
+        }
+        merged.extend_from_slice(&old[i..]);
+        merged.extend_from_slice(&fresh[j..]);
+        self.main = merged;
+        self.buffered = 0;
+    }
+
+    /// Bytes held (vector capacity and an estimate of the buffer's).
+    pub fn bytes(&self) -> usize {
+        self.main.capacity() * 8 + self.buffer.capacity() * 40 + self.buffered * 4
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_shared_keys_across_merges() {
+        let mut ix = KeyIndex::default();
+        for slot in 0..20_000u32 {
+            let keys: Vec<u64> = (0..8).map(|i| ((slot as u64 * 8 + i) << 32) | 7).collect();
+            ix.insert(slot, &keys);
+        }
+        let probe: Vec<u64> = (0..8).map(|i| ((123 * 8 + i) << 32) | 7).collect();
+        assert_eq!(ix.candidates(&probe)[0], (123, 8));
+    }
+
+    #[test]
+    fn postings_are_capped() {
+        let mut ix = KeyIndex::default();
+        for slot in 0..1000 {
+            ix.insert(slot, &[42 << 32]);
+        }
+        assert_eq!(ix.candidates(&[42 << 32]).len(), MAX_POSTINGS);
+    }
+}

@@ -1,0 +1,532 @@
+//! The `copies` stage: groups articles into families of copies, names each family's original,
+//! and says how every other member relates to it, with the evidence.
+//!
+//! Input: articles in arrival order (text and a little metadata). Output: [`Update`]s, each the
+//! current family and [`Member`] record of an article; a later update of the same article
+//! replaces an earlier one (when a better original arrives, or two families turn out to be
+//! one).
+//!
+//! Copies are found in two steps (see DESIGN.md):
+//! 1. Candidates: the sampled skeleton keys of [`doc`] looked up in the [`index`] — sub-linear
+//!    per article, and robust to synonym spinning and to copies that keep only part of a text.
+//!    Exact copies are found first by the hash of their normalised text.
+//! 2. Verification: in-order sentence alignment ([`align`]) of the article with the best
+//!    candidate of each nearby family. Its result decides copy or not, the relation
+//!    (`near_duplicate`, `spun`, `rewrite`) and is the evidence.
+//!
+//! The original ([`original`]) is re-decided each time a member joins: publication time, then
+//! credit lines, containment and fluency. The engine holds per article only its keys (eight
+//! bytes each), its metadata and its family; texts come from a [`TextSource`], in memory for
+//! `analyze` and on disk or in the store for large runs.
+
+pub mod align;
+pub mod doc;
+pub mod index;
+pub mod original;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::text;
+use align::{align, Alignment, Kind};
+use doc::Doc;
+use index::KeyIndex;
+pub use original::{Fluency, Meta};
+/// How a member of a family relates to the family's original.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    Original,
+    Exact,
+    NearDuplicate,
+    Spun,
+    Rewrite,
+}
+
+impl Relation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relation::Original => "original",
+            Relation::Exact => "exact",
+            Relation::NearDuplicate => "near_duplicate",
+            Relation::Spun => "spun",
+            Relation::Rewrite => "rewrite",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Relation> {
+        [
+            Relation::Original,
+            Relation::Exact,
+            Relation::NearDuplicate,
+            Relation::Spun,
+            Relation::Rewrite,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+}
+
+/// One member of a family.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Member {
+    pub article: String,
+    pub relation: Relation,
+    pub similarity: f64,
+    pub evidence: serde_json::Value,
+}
+
+/// A family of copies: one report and its republications.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Family {
+    pub id: String,
+    pub original: String,
+    pub members: Vec<Member>,
+}
+
+/// A family's id: derived from the article that founded it, so it is stable across runs.
+pub fn family_id(founder_article: &str) -> String {
+    text::hex_id(text::hash64(
+        format!("family\0{founder_article}").as_bytes(),
+    ))
+}
+
+/// Families to verify per arriving article (each through its best candidate).
+const MAX_FAMILIES_CHECKED: usize = 6;
+
+/// Where an article's texts are kept while copy detection may still compare with it.
+pub trait TextSource {
+    fn push(&mut self, text: &str) -> u32;
+    fn get(&self, slot: u32) -> Cow<'_, str>;
+}
+
+/// Texts in memory: what `analyze` uses.
+#[derive(Debug, Default)]
+pub struct MemTexts(Vec<String>);
+
+impl TextSource for MemTexts {
+    fn push(&mut self, text: &str) -> u32 {
+        self.0.push(text.to_string());
+        (self.0.len() - 1) as u32
+    }
+    fn get(&self, slot: u32) -> Cow<'_, str> {
+        Cow::Borrowed(self.0.get(slot as usize).map_or("", String::as_str))
+    }
+}
+
+/// An article's new family and member record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Update {
+    pub slot: u32,
+    pub family: String,
+    pub member: Member,
+}
+
+#[derive(Debug)]
+struct Fam {
+    id: String,
+    original: u32,
+    members: Vec<u32>,
+    /// Why the original is the original.
+    reason: original::Reason,
+}
+
+/// Copy detection over a stream of articles.
+pub struct Engine<T: TextSource> {
+    texts: T,
+    metas: Vec<Meta>,
+    fam_of: Vec<u32>,
+    fams: Vec<Fam>,
+    index: KeyIndex,
+    exact: HashMap<u64, u32>,
+    pub fluency: Fluency,
+    updates: Vec<Update>,
+    /// Sentence comparisons made, for benchmarks.
+    pub verifications: u64,
+}
+
+impl<T: TextSource> Engine<T> {
+    pub fn new(texts: T) -> Self {
+        Engine {
+            texts,
+            metas: Vec::new(),
+            fam_of: Vec::new(),
+            fams: Vec::new(),
+            index: KeyIndex::default(),
+            exact: HashMap::new(),
+            fluency: Fluency::default(),
+            updates: Vec::new(),
+            verifications: 0,
+        }
+    }
+
+    /// Counts a text's word pairs for the fluency measure (call before adding it).
+    pub fn observe(&mut self, text: &str) {
+        self.fluency.observe(&Doc::new(text));
+    }
+
+    pub fn meta(&self, slot: u32) -> &Meta {
+        &self.metas[slot as usize]
+    }
+
+    /// Bytes held per article for copy detection, texts aside: keys, metadata, family.
+    pub fn index_bytes(&self) -> usize {
+        self.index.bytes()
+            + self.metas.capacity() * std::mem::size_of::<Meta>()
+            + self
+                .metas
+                .iter()
+                .map(|m| {
+                    m.id.capacity()
+                        + m.published.as_ref().map_or(0, String::capacity)
+                        + m.outlet.as_ref().map_or(0, String::capacity)
+                        + m.url.as_ref().map_or(0, String::capacity)
+                })
+                .sum::<usize>()
+            + self.fam_of.capacity() * 4
+            + self.fams.capacity() * std::mem::size_of::<Fam>()
+            + self
+                .fams
+                .iter()
+                .map(|f| f.id.capacity() + f.members.capacity() * 4)
+                .sum::<usize>()
+            + self.exact.capacity() * 13
+    }
+
+    /// Takes the updates made since the last call, in order.
+    pub fn take_updates(&mut self) -> Vec<Update> {
+        std::mem::take(&mut self.updates)
+    }
+
+    /// Registers an article already placed (from the store), so that new ones can join its
+    /// family. Families are given by id; the first article named with a family id and
+    /// `is_original` is its original.
+    pub fn preload(&mut self, meta: Meta, text: &str, family: &str, is_original: bool) -> u32 {
+        let slot = self.texts.push(text);
+        let fam = match self.fams.iter().position(|f| f.id == family) {
+            Some(i) => i,
+            None => {
+                self.fams.push(Fam {
+                    id: family.to_string(),
+                    original: slot,
+                    members: Vec::new(),
+                    reason: original::Reason::FirstSeen,
+                });
+                self.fams.len() - 1
+            }
+        };
+        if is_original {
+            self.fams[fam].original = slot;
+        }
+        self.fams[fam].members.push(slot);
+        self.fam_of.push(fam as u32);
+        if meta.text_hash != 0 {
+            self.exact.entry(meta.text_hash).or_insert(slot);
+        }
+        self.metas.push(meta);
+        self.index.insert(slot, &doc::keys(text));
+        slot
+    }
+
+    /// Places an arriving article: it joins (or merges) the families it is a copy in, or
+    /// founds one. Returns its slot.
+    pub fn add(&mut self, meta: Meta, text: &str) -> u32 {
+        let slot = self.texts.push(text);
+        let keys = doc::keys(text);
+        let hash = meta.text_hash;
+        self.metas.push(meta);
+        self.fam_of.push(u32::MAX);
+
+        let mut matched: Vec<(usize, f64, u32)> = Vec::new(); // (family, similarity, via)
+        if let Some(&s) = self.exact.get(&hash).filter(|_| hash != 0) {
+            matched.push((self.fam_of[s as usize] as usize, 1.0, s));
+        } else {
+            let need = if keys.len() >= 4 { 2 } else { 1 };
+            let mut seen_fams: Vec<usize> = Vec::new();
+            let mut tries: Vec<(usize, u32)> = Vec::new();
+            for (cand, shared) in self.index.candidates(&keys) {
+                if shared < need || tries.len() >= MAX_FAMILIES_CHECKED {
+                    break;
+                }
+                let fam = self.fam_of[cand as usize] as usize;
+                if !seen_fams.contains(&fam) {
+                    seen_fams.push(fam);
+                    tries.push((fam, cand));
+                }
+            }
+            if !tries.is_empty() {
+                let own = Doc::new(text);
+                for (fam, cand) in tries {
+                    let mut probe = vec![cand];
+                    let orig = self.fams[fam].original;
+                    if orig != cand {
+                        probe.push(orig);
+                    }
+                    for c in probe {
+                        let ctext = self.texts.get(c).into_owned();
+                        let cdoc = Doc::new(&ctext);
+                        self.verifications += 1;
+                        let al = align(&cdoc, &own);
+                        if al.is_copy() {
+                            matched.push((fam, al.similarity(), c));
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        if matched.is_empty() {
+            let id = family_id(&self.metas[slot as usize].id);
+            self.fams.push(Fam {
+                id: id.clone(),
+                original: slot,
+                members: vec![slot],
+                reason: original::Reason::FirstSeen,
+            });
+            self.fam_of[slot as usize] = (self.fams.len() - 1) as u32;
+            self.updates.push(Update {
+                slot,
+                family: id,
+                member: original_member(&self.metas[slot as usize].id, original::Reason::FirstSeen),
+            });
+        } else {
+            matched.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            let target = matched[0].0;
+            let via = matched[0].2;
+            self.fams[target].members.push(slot);
+            self.fam_of[slot as usize] = target as u32;
+            let mut merged = Vec::new();
+            for &(f, _, _) in &matched[1..] {
+                if f != target && !merged.contains(&f) {
+                    merged.push(f);
+                }
+            }
+            for f in merged {
+                self.merge_into(target, f);
+            }
+            self.contest(target, slot, via);
+        }
+        if hash != 0 {
+            self.exact.entry(hash).or_insert(slot);
+        }
+        self.index.insert(slot, &keys);
+        slot
+    }
+
+    /// Moves family `from`'s members into `into`, and decides between their originals.
+    fn merge_into(&mut self, into: usize, from: usize) {
+        let members = std::mem::take(&mut self.fams[from].members);
+        let their_original = self.fams[from].original;
+        for &m in &members {
+            self.fam_of[m as usize] = into as u32;
+        }
+        self.fams[into].members.extend(members);
+        let ours = self.fams[into].original;
+        let (second, reason) = self.judge(ours, their_original);
+        if second {
+            self.fams[into].original = their_original;
+            self.fams[into].reason = reason;
+        }
+        self.relabel(into, None);
+    }
+
+    /// A new member joins family `fam`: it may become the original; its record (or everyone's,
+    /// if the original changed) is updated.
+    fn contest(&mut self, fam: usize, slot: u32, via: u32) {
+        let current = self.fams[fam].original;
+        let (second, reason) = self.judge(current, slot);
+        if second {
+            self.fams[fam].original = slot;
+            self.fams[fam].reason = reason;
+            self.relabel(fam, None);
+        } else {
+            self.relabel(fam, Some((slot, via)));
+        }
+    }
+
+    /// Whether `b` should replace `a` as original.
+    fn judge(&mut self, a: u32, b: u32) -> (bool, original::Reason) {
+        let (ta, tb) = (
+            self.texts.get(a).into_owned(),
+            self.texts.get(b).into_owned(),
+        );
+        let (da, db) = (Doc::new(&ta), Doc::new(&tb));
+        self.verifications += 1;
+        let al = align(&da, &db);
+        original::prefer_second(
+            &self.metas[a as usize],
+            &ta,
+            &da,
+            &self.metas[b as usize],
+            &tb,
+            &db,
+            &al,
+            &self.fluency,
+        )
+    }
+
+    /// Recomputes member records of family `fam` against its original: all of them, or only
+    /// `only.0` (which joined through `only.1`).
+    fn relabel(&mut self, fam: usize, only: Option<(u32, u32)>) {
+        let orig = self.fams[fam].original;
+        let fid = self.fams[fam].id.clone();
+        let otext = self.texts.get(orig).into_owned();
+        let odoc = Doc::new(&otext);
+        let omet = self.metas[orig as usize].clone();
+        let slots: Vec<u32> = match only {
+            Some((s, _)) => vec![s],
+            None => self.fams[fam].members.clone(),
+        };
+        if only.is_none() {
+            let (_, found) = original::credit(&omet, &otext);
+            let mut m = original_member(&omet.id, self.fams[fam].reason.clone());
+            if !found.is_empty() {
+                m.evidence["credit"] = serde_json::json!(found);
+            }
+            self.updates.push(Update {
+                slot: orig,
+                family: fid.clone(),
+                member: m,
+            });
+        }
+        for s in slots {
+            if s == orig {
+                continue;
+            }
+            let meta = &self.metas[s as usize];
+            let member = if meta.text_hash != 0 && meta.text_hash == omet.text_hash {
+                exact_member(&meta.id, &omet.id)
+            } else {
+                let text = self.texts.get(s).into_owned();
+                let d = Doc::new(&text);
+                self.verifications += 1;
+                let al = align(&odoc, &d);
+                let via = only
+                    .filter(|&(_, v)| v != orig && !al.is_copy())
+                    .map(|(_, v)| self.metas[v as usize].id.clone());
+                copy_member(&self.metas[s as usize].id, &omet.id, &al, &odoc, &d, via)
+            };
+            self.updates.push(Update {
+                slot: s,
+                family: fid.clone(),
+                member,
+            });
+        }
+    }
+}
+
+/// A copy's member record from its alignment with the original.
+fn copy_member(
+    article: &str,
+    original: &str,
+    al: &Alignment,
+    odoc: &Doc,
+    doc: &Doc,
+    via: Option<String>,
+) -> Member {
+    let relation = match al.kind() {
+        Kind::NearDuplicate => Relation::NearDuplicate,
+        Kind::Spun => Relation::Spun,
+        Kind::Rewrite => Relation::Rewrite,
+    };
+    let mut evidence = al.evidence(odoc, doc);
+    evidence["original"] = serde_json::json!(original);
+    evidence["reason"] = serde_json::json!(match relation {
+        Relation::Spun => "sentences align in order with words swapped for synonyms",
+        Relation::Rewrite => "the same sentences, reordered, merged or reworded",
+        _ => "the same sentences in the same order, with edits",
+    });
+    if let Some(v) = via {
+        evidence["via"] = serde_json::json!(v);
+    }
+    Member {
+        article: article.to_string(),
+        relation,
+        similarity: align::round(al.similarity()),
+        evidence,
+    }
+}
+
+pub fn original_member(article: &str, reason: original::Reason) -> Member {
+    Member {
+        article: article.to_string(),
+        relation: Relation::Original,
+        similarity: 1.0,
+        evidence: serde_json::json!({ "reason": reason.as_str() }),
+    }
+}
+
+pub fn exact_member(article: &str, original: &str) -> Member {
+    Member {
+        article: article.to_string(),
+        relation: Relation::Exact,
+        similarity: 1.0,
+        evidence: serde_json::json!({
+            "reason": "same main text as the original once normalised",
+            "original": original,
+            "similarity": 1.0,
+            "containment": 1.0,
+        }),
+    }
+}
+
+/// What the original choice reads of an article.
+pub fn meta_of(a: &crate::extract::Article) -> Meta {
+    Meta {
+        id: a.id.clone(),
+        published: a.published.clone(),
+        outlet: a.outlet.clone(),
+        url: a.url.clone(),
+        text_hash: a.text_hash(),
+    }
+}
+
+/// Runs copy detection over a batch in memory: each article's family id, and the families
+/// (in order of their first member; the original first, then members in arrival order).
+pub fn detect(items: &[(Meta, String)]) -> (Vec<String>, Vec<Family>) {
+    let mut engine = Engine::new(MemTexts::default());
+    for (_, t) in items {
+        engine.observe(t);
+    }
+    for (m, t) in items {
+        engine.add(m.clone(), t);
+    }
+    let mut last: Vec<Option<(String, Member)>> = vec![None; items.len()];
+    for u in engine.take_updates() {
+        last[u.slot as usize] = Some((u.family, u.member));
+    }
+    let mut order: Vec<String> = Vec::new();
+    let mut fams: HashMap<String, Family> = HashMap::new();
+    let mut family_of = Vec::with_capacity(items.len());
+    for (slot, entry) in last.into_iter().enumerate() {
+        let (fid, member) = entry.unwrap_or_else(|| {
+            let id = items[slot].0.id.clone();
+            (
+                family_id(&id),
+                original_member(&id, original::Reason::FirstSeen),
+            )
+        });
+        family_of.push(fid.clone());
+        let fam = fams.entry(fid.clone()).or_insert_with(|| {
+            order.push(fid.clone());
+            Family {
+                id: fid.clone(),
+                original: String::new(),
+                members: Vec::new(),
+            }
+        });
+        if member.relation == Relation::Original {
+            fam.original = member.article.clone();
+            fam.members.insert(0, member);
+        } else {
+            fam.members.push(member);
+        }
+    }
+    let families = order
+        .into_iter()
+        .filter_map(|id| fams.remove(&id))
+        .collect();
+    (family_of, families)
+}
