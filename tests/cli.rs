@@ -614,3 +614,66 @@ fn eval_agrees_with_score_py() {
         assert_same_numbers(task, &theirs, &ours);
     }
 }
+
+/// Degenerate corpora for copy detection: every article identical, one line repeated through a
+/// whole article, one-word articles. No panic, every article reported, sensible families.
+#[test]
+fn degenerate_corpora_give_sensible_families() {
+    let body = "The council voted on Monday to close the old harbour bridge for repairs, the mayor said after the meeting.\nEngineers will inspect the arches over the winter and report in the spring, according to the council.";
+    let mut lines = String::new();
+    for i in 0..300 {
+        lines += &serde_json::json!({"id": format!("same-{i}"), "text": body}).to_string();
+        lines.push('\n');
+    }
+    let repeated = "Click here to read the latest news from our newsroom today.\n".repeat(2000);
+    for i in 0..5 {
+        lines +=
+            &serde_json::json!({"id": format!("rep-{i}"), "text": format!("{body}\n{repeated}")})
+                .to_string();
+        lines.push('\n');
+    }
+    lines += &serde_json::json!({"id": "one-word", "text": "Hello"}).to_string();
+    lines.push('\n');
+    let out = storyline()
+        .args(["analyze", "-"])
+        .write_stdin(lines)
+        .output()
+        .unwrap();
+    let r = json_of(&out);
+    let same: Vec<&Value> = r["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| {
+            let o = a["origin"].as_str().unwrap();
+            o.starts_with("same-") || o.starts_with("rep-")
+        })
+        .collect();
+    // The repeated line is chrome, so those articles come out as the same text too.
+    assert_eq!(same.len(), 305);
+    let family = &same[0]["family"];
+    assert!(same.iter().all(|a| &a["family"] == family));
+    let fam = r["families"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| &f["id"] == family)
+        .unwrap();
+    let relations: Vec<&str> = fam["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["relation"].as_str().unwrap())
+        .collect();
+    assert_eq!(relations.iter().filter(|r| **r == "original").count(), 1);
+    assert_eq!(relations.len(), 305);
+    assert!(relations
+        .iter()
+        .all(|r| ["original", "exact", "near_duplicate"].contains(r)));
+    assert!(r["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(r["errors"].as_array().unwrap())
+        .any(|a| a["origin"] == "one-word"));
+}
