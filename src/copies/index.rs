@@ -88,11 +88,6 @@ impl KeyIndex {
         self.main = merged;
         self.buffered = 0;
     }
-
-    /// Bytes held (vector capacity and an estimate of the buffer's).
-    pub fn bytes(&self) -> usize {
-        self.main.capacity() * 8 + self.buffer.capacity() * 40 + self.buffered * 4
-    }
 }
 
 #[cfg(test)]

@@ -16,8 +16,8 @@
 //!
 //! The original ([`original`]) is re-decided each time a member joins: publication time, then
 //! credit lines, containment and fluency. The engine holds per article only its keys (eight
-//! bytes each), its metadata and its family; texts come from a [`TextSource`], in memory for
-//! `analyze` and on disk or in the store for large runs.
+//! bytes each), its metadata and its family; texts come from a [`TextSource`] (so far only
+//! [`MemTexts`], in memory, for `analyze`; `ingest` still keeps exact-only families).
 
 pub mod align;
 pub mod doc;
@@ -143,8 +143,6 @@ pub struct Engine<T: TextSource> {
     exact: HashMap<u64, u32>,
     pub fluency: Fluency,
     updates: Vec<Update>,
-    /// Sentence comparisons made, for benchmarks.
-    pub verifications: u64,
 }
 
 impl<T: TextSource> Engine<T> {
@@ -158,7 +156,6 @@ impl<T: TextSource> Engine<T> {
             exact: HashMap::new(),
             fluency: Fluency::default(),
             updates: Vec::new(),
-            verifications: 0,
         }
     }
 
@@ -167,67 +164,9 @@ impl<T: TextSource> Engine<T> {
         self.fluency.observe(&Doc::new(text));
     }
 
-    pub fn meta(&self, slot: u32) -> &Meta {
-        &self.metas[slot as usize]
-    }
-
-    /// Bytes held per article for copy detection, texts aside: keys, metadata, family.
-    pub fn index_bytes(&self) -> usize {
-        self.index.bytes()
-            + self.metas.capacity() * std::mem::size_of::<Meta>()
-            + self
-                .metas
-                .iter()
-                .map(|m| {
-                    m.id.capacity()
-                        + m.published.as_ref().map_or(0, String::capacity)
-                        + m.outlet.as_ref().map_or(0, String::capacity)
-                        + m.url.as_ref().map_or(0, String::capacity)
-                })
-                .sum::<usize>()
-            + self.fam_of.capacity() * 4
-            + self.fams.capacity() * std::mem::size_of::<Fam>()
-            + self
-                .fams
-                .iter()
-                .map(|f| f.id.capacity() + f.members.capacity() * 4)
-                .sum::<usize>()
-            + self.exact.capacity() * 13
-    }
-
     /// Takes the updates made since the last call, in order.
     pub fn take_updates(&mut self) -> Vec<Update> {
         std::mem::take(&mut self.updates)
-    }
-
-    /// Registers an article already placed (from the store), so that new ones can join its
-    /// family. Families are given by id; the first article named with a family id and
-    /// `is_original` is its original.
-    pub fn preload(&mut self, meta: Meta, text: &str, family: &str, is_original: bool) -> u32 {
-        let slot = self.texts.push(text);
-        let fam = match self.fams.iter().position(|f| f.id == family) {
-            Some(i) => i,
-            None => {
-                self.fams.push(Fam {
-                    id: family.to_string(),
-                    original: slot,
-                    members: Vec::new(),
-                    reason: original::Reason::FirstSeen,
-                });
-                self.fams.len() - 1
-            }
-        };
-        if is_original {
-            self.fams[fam].original = slot;
-        }
-        self.fams[fam].members.push(slot);
-        self.fam_of.push(fam as u32);
-        if meta.text_hash != 0 {
-            self.exact.entry(meta.text_hash).or_insert(slot);
-        }
-        self.metas.push(meta);
-        self.index.insert(slot, &doc::keys(text));
-        slot
     }
 
     /// Places an arriving article: it joins (or merges) the families it is a copy in, or
@@ -267,7 +206,6 @@ impl<T: TextSource> Engine<T> {
                     for c in probe {
                         let ctext = self.texts.get(c).into_owned();
                         let cdoc = Doc::new(&ctext);
-                        self.verifications += 1;
                         let al = align(&cdoc, &own);
                         if al.is_copy() {
                             matched.push((fam, al.similarity(), c));
@@ -353,7 +291,6 @@ impl<T: TextSource> Engine<T> {
             self.texts.get(b).into_owned(),
         );
         let (da, db) = (Doc::new(&ta), Doc::new(&tb));
-        self.verifications += 1;
         let al = align(&da, &db);
         original::prefer_second(
             &self.metas[a as usize],
@@ -401,7 +338,6 @@ impl<T: TextSource> Engine<T> {
             } else {
                 let text = self.texts.get(s).into_owned();
                 let d = Doc::new(&text);
-                self.verifications += 1;
                 let al = align(&odoc, &d);
                 let via = only
                     .filter(|&(_, v)| v != orig && !al.is_copy())

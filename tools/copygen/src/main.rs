@@ -210,7 +210,7 @@ fn sentences(p: &str) -> Vec<String> {
 }
 
 /// Swaps `rate` of the content words of a paragraph for a thesaurus synonym of any sense.
-fn spin(p: &str, rate: f64, rng: &mut Rng, protected: &[&str], swaps: &mut usize) -> String {
+fn spin(p: &str, rate: f64, rng: &mut Rng, protected: &[&str]) -> String {
     let mut out: Vec<String> = Vec::new();
     let mut sentence_start = true;
     for tok in p.split(' ') {
@@ -237,10 +237,7 @@ fn spin(p: &str, rate: f64, rng: &mut Rng, protected: &[&str], swaps: &mut usize
         }
         sentence_start = matches!(tok, "." | "?" | "!") || tok.ends_with('.');
         match replaced {
-            Some(r) => {
-                *swaps += 1;
-                out.push(r)
-            }
+            Some(r) => out.push(r),
             None => out.push(tok.to_string()),
         }
     }
@@ -597,10 +594,9 @@ fn main() {
                     } else {
                         p.len()
                     };
-                    let mut swaps = 0;
                     for (i, para) in p.iter_mut().enumerate() {
                         if i < upto {
-                            *para = spin(para, rate, &mut rng, &protected, &mut swaps);
+                            *para = spin(para, rate, &mut rng, &protected);
                         }
                     }
                     p
@@ -629,7 +625,7 @@ fn main() {
                 _ => {}
             }
             let ctitle = if kind == "spun" {
-                spin(&title, 0.3, &mut rng, &protected, &mut 0)
+                spin(&title, 0.3, &mut rng, &protected)
             } else {
                 title.clone()
             };
