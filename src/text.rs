@@ -8,6 +8,9 @@
 //!
 //! Hashes are xxh3-64 with a fixed seed, so ids are stable across runs, machines and versions.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 
 /// Folds a text to the comparison form: NFKC, lower case, plain quotes and dashes, single spaces.
@@ -155,6 +158,40 @@ fn is_abbreviation(before: &str) -> bool {
         "etc", "approx", "dept", "mt", "ft", "rev", "pres", "gov't",
     ];
     ABBREVIATIONS.contains(&last.to_lowercase().as_str())
+}
+
+// Provenance lines: where a text says it came from. `copies` reads them to name the original;
+// extraction keeps them even when a site repeats them under every article, since they are part
+// of what the page says about its text, not navigation.
+
+/// Credit patterns; group 1 is the credited outlet.
+pub static CREDIT: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    [
+        // "(Wire) —", "WASHINGTON (Wire) -"
+        r"(?m)^(?:[A-Z][A-Za-z .,'-]{0,40}?)?\(([A-Z][\w.&' -]{1,40})\)\s*[-—–]",
+        // "The-Wire-Wire"
+        r"\bThe-([A-Z][\w]+)-Wire\b",
+        // "originally published by / appeared on / in the Wire"
+        r"(?i)originally (?:published|appeared|ran) (?:on|in|at|by) (?:the )?([A-Za-z][\w.&' -]{1,40}?)(?:[.,;]|$| on | and )",
+        r"(?i)(?:republished|reprinted|distributed) (?:with permission )?(?:from|by) (?:the )?([A-Za-z][\w.&' -]{1,40}?)(?:[.,;]|$)",
+    ]
+    .iter()
+    .filter_map(|p| Regex::new(p).ok())
+    .collect()
+});
+pub static DERIVED: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:generated|written|produced|rewritten) (?:with the help of|using|by) (?:AI|artificial intelligence)|based on (?:source|other|original) (?:articles|reports|reporting)").ok()
+});
+pub static CONTRIBUTED: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)contributed (?:reporting|to this (?:report|story))|(?:reporting|writing|editing) by [A-Z]").ok()
+});
+
+/// Whether a line is a credit or provenance line ("Distributed by ...", "This article was
+/// generated with the help of AI ...") rather than the story's own text.
+pub fn is_provenance_line(line: &str) -> bool {
+    CREDIT.iter().skip(1).any(|re| re.is_match(line))
+        || DERIVED.as_ref().is_some_and(|re| re.is_match(line))
+        || CONTRIBUTED.as_ref().is_some_and(|re| re.is_match(line))
 }
 
 #[cfg(test)]

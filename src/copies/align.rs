@@ -327,6 +327,14 @@ fn compare(a: &Sentence, b: &Sentence) -> Option<SentenceMatch> {
         }
     }
     anchors.reverse();
+    // The walk back may tie a few end tokens of the shorter sentence (a closing quote, "said")
+    // to the far end of the longer one when the shorter is a part of it (a merged sentence):
+    // such stragglers are not part of the aligned region.
+    trim_stragglers(&mut anchors, n <= m);
+    let lcs = anchors.len();
+    if lcs < 2 || lcs * 2 < n.min(m) {
+        return None;
+    }
     let content_matched = anchors.iter().filter(|(i, _)| a.content[*i]).count();
     if content_matched == 0 && n >= 4 {
         return None;
@@ -382,6 +390,35 @@ fn compare(a: &Sentence, b: &Sentence) -> Option<SentenceMatch> {
         swapped_a_content,
         swaps,
     })
+}
+
+/// Drops up to two anchors at either end that sit across a long gap in the longer sentence
+/// but next to the rest in the shorter one.
+fn trim_stragglers(anchors: &mut Vec<(usize, usize)>, b_longer: bool) {
+    let gaps = |p: (usize, usize), q: (usize, usize)| {
+        let (gl, gs) = if b_longer {
+            (q.1 - p.1 - 1, q.0 - p.0 - 1)
+        } else {
+            (q.0 - p.0 - 1, q.1 - p.1 - 1)
+        };
+        gl > MAX_SWAP + 1 && gl > 2 * gs + 2
+    };
+    for _ in 0..2 {
+        let k = anchors.len();
+        if k < 5 {
+            return;
+        }
+        if let Some(cut) = (k - 3..k - 1).find(|&i| gaps(anchors[i], anchors[i + 1])) {
+            anchors.truncate(cut + 1);
+        }
+        let k = anchors.len();
+        if let Some(cut) = (0..2.min(k - 1))
+            .rev()
+            .find(|&i| gaps(anchors[i], anchors[i + 1]))
+        {
+            anchors.drain(..=cut);
+        }
+    }
 }
 
 fn phrase(words: &[&str]) -> String {

@@ -78,6 +78,11 @@ impl<'a> Doc<'a> {
         let mut sentences = Vec::new();
         let mut tokens = 0;
         'outer: for para in text.split('\n') {
+            // Credit lines and date lines say where and when, not what: a copy that adds
+            // "Distributed by ..." or drops the date line has not changed the story.
+            if text::is_provenance_line(para) || crate::extract::date::date_line(para).is_some() {
+                continue;
+            }
             for s in text::sentences(para) {
                 let all: Vec<&str> = text::words(s).collect();
                 for chunk in all.chunks(MAX_SENTENCE_TOKENS) {

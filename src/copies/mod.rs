@@ -33,7 +33,7 @@ use crate::text;
 use align::{align, Alignment, Kind};
 use doc::Doc;
 use index::KeyIndex;
-pub use original::{Fluency, Meta};
+pub use original::{Fluency, Meta, Provenance};
 /// How a member of a family relates to the family's original.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -95,6 +95,11 @@ pub fn family_id(founder_article: &str) -> String {
 
 /// Families to verify per arriving article (each through its best candidate).
 const MAX_FAMILIES_CHECKED: usize = 6;
+/// Members of a family whose texts are compared when its original is decided (after the
+/// provenance and date filters, which see every member).
+const MAX_CONTENDERS: usize = 8;
+/// Members read to count which sentences a family holds (for telling boilerplate apart).
+const MAX_FAMILY_SENTENCES: usize = 64;
 
 /// Where an article's texts are kept while copy detection may still compare with it.
 pub trait TextSource {
@@ -141,6 +146,7 @@ pub struct Engine<T: TextSource> {
     fams: Vec<Fam>,
     index: KeyIndex,
     exact: HashMap<u64, u32>,
+    prov: Vec<Provenance>,
     pub fluency: Fluency,
     updates: Vec<Update>,
 }
@@ -154,6 +160,7 @@ impl<T: TextSource> Engine<T> {
             fams: Vec::new(),
             index: KeyIndex::default(),
             exact: HashMap::new(),
+            prov: Vec::new(),
             fluency: Fluency::default(),
             updates: Vec::new(),
         }
@@ -175,12 +182,14 @@ impl<T: TextSource> Engine<T> {
         let slot = self.texts.push(text);
         let keys = doc::keys(text);
         let hash = meta.text_hash;
+        self.prov.push(original::credit(&meta, text));
         self.metas.push(meta);
         self.fam_of.push(u32::MAX);
 
-        let mut matched: Vec<(usize, f64, u32)> = Vec::new(); // (family, similarity, via)
+        // (family, similarity, via, share of the family's text the newcomer holds)
+        let mut matched: Vec<(usize, f64, u32, f64)> = Vec::new();
         if let Some(&s) = self.exact.get(&hash).filter(|_| hash != 0) {
-            matched.push((self.fam_of[s as usize] as usize, 1.0, s));
+            matched.push((self.fam_of[s as usize] as usize, 1.0, s, 1.0));
         } else {
             let need = if keys.len() >= 4 { 2 } else { 1 };
             let mut seen_fams: Vec<usize> = Vec::new();
@@ -208,7 +217,7 @@ impl<T: TextSource> Engine<T> {
                         let cdoc = Doc::new(&ctext);
                         let al = align(&cdoc, &own);
                         if al.is_copy() {
-                            matched.push((fam, al.similarity(), c));
+                            matched.push((fam, al.similarity(), c, al.covered_a));
                             break;
                         }
                     }
@@ -235,9 +244,12 @@ impl<T: TextSource> Engine<T> {
             let via = matched[0].2;
             self.fams[target].members.push(slot);
             self.fam_of[slot as usize] = target as u32;
+            // Another family is merged in only when the newcomer holds its text (the newcomer
+            // is the original both were cut from). A short text that two families merely both
+            // contain is a shared fragment (a quote every report carries), not a bridge.
             let mut merged = Vec::new();
-            for &(f, _, _) in &matched[1..] {
-                if f != target && !merged.contains(&f) {
+            for &(f, _, _, held) in &matched[1..] {
+                if f != target && held >= align::MIN_CONTAINMENT && !merged.contains(&f) {
                     merged.push(f);
                 }
             }
@@ -253,55 +265,122 @@ impl<T: TextSource> Engine<T> {
         slot
     }
 
-    /// Moves family `from`'s members into `into`, and decides between their originals.
+    /// Moves family `from`'s members into `into` and decides the original again.
     fn merge_into(&mut self, into: usize, from: usize) {
         let members = std::mem::take(&mut self.fams[from].members);
-        let their_original = self.fams[from].original;
         for &m in &members {
             self.fam_of[m as usize] = into as u32;
         }
         self.fams[into].members.extend(members);
-        let ours = self.fams[into].original;
-        let (second, reason) = self.judge(ours, their_original);
-        if second {
-            self.fams[into].original = their_original;
-            self.fams[into].reason = reason;
-        }
+        let (original, reason) = self.choose(into);
+        self.fams[into].original = original;
+        self.fams[into].reason = reason;
         self.relabel(into, None);
     }
 
-    /// A new member joins family `fam`: it may become the original; its record (or everyone's,
-    /// if the original changed) is updated.
+    /// A new member joins family `fam`: the original is decided again; the newcomer's record
+    /// (or everyone's, if the original changed) is updated.
     fn contest(&mut self, fam: usize, slot: u32, via: u32) {
-        let current = self.fams[fam].original;
-        let (second, reason) = self.judge(current, slot);
-        if second {
-            self.fams[fam].original = slot;
-            self.fams[fam].reason = reason;
+        let (original, reason) = self.choose(fam);
+        let changed = original != self.fams[fam].original;
+        let reason_changed = reason != self.fams[fam].reason;
+        self.fams[fam].original = original;
+        self.fams[fam].reason = reason;
+        if changed {
             self.relabel(fam, None);
         } else {
+            if reason_changed {
+                self.updates.push(self.original_update(fam));
+            }
             self.relabel(fam, Some((slot, via)));
         }
     }
 
-    /// Whether `b` should replace `a` as original.
-    fn judge(&mut self, a: u32, b: u32) -> (bool, original::Reason) {
-        let (ta, tb) = (
-            self.texts.get(a).into_owned(),
-            self.texts.get(b).into_owned(),
-        );
-        let (da, db) = (Doc::new(&ta), Doc::new(&tb));
-        let al = align(&da, &db);
-        original::prefer_second(
-            &self.metas[a as usize],
-            &ta,
-            &da,
-            &self.metas[b as usize],
-            &tb,
-            &db,
-            &al,
-            &self.fluency,
+    /// The original of a family, decided over all its members: provenance and dates shortlist
+    /// (see [`original::shortlist`]), then the contenders' texts are compared in turn.
+    fn choose(&self, fam: usize) -> (u32, original::Reason) {
+        let members = &self.fams[fam].members;
+        let (mut cands, filtered) = original::shortlist(members, &self.metas, &self.prov);
+        cands.truncate(MAX_CONTENDERS);
+        let Some(&first) = cands.first() else {
+            return (self.fams[fam].original, original::Reason::FirstSeen);
+        };
+        // Which sentences the family itself holds, and how often: what the corpus holds more
+        // often is boilerplate from elsewhere.
+        let texts: Vec<Cow<'_, str>> = members
+            .iter()
+            .take(MAX_FAMILY_SENTENCES)
+            .map(|&m| self.texts.get(m))
+            .collect();
+        let docs: Vec<Doc> = texts.iter().map(|t| Doc::new(t)).collect();
+        let in_family = original::family_sentences(&docs.iter().collect::<Vec<_>>());
+        let mut best = first;
+        let mut why = None;
+        for &c in &cands[1..] {
+            let (hb, hc) = (
+                self.metas[best as usize].text_hash,
+                self.metas[c as usize].text_hash,
+            );
+            if hb != 0 && hb == hc {
+                continue;
+            }
+            let (tb, tc) = (self.texts.get(best), self.texts.get(c));
+            let (db, dc) = (Doc::new(&tb), Doc::new(&tc));
+            let al = align(&db, &dc);
+            if !al.is_copy() {
+                continue;
+            }
+            match original::by_content(&db, &dc, &al, &self.fluency, &in_family) {
+                Some((true, r)) => {
+                    best = c;
+                    why = Some(r);
+                }
+                Some((false, r)) => {
+                    why.get_or_insert(r);
+                }
+                None => {}
+            }
+        }
+        (
+            best,
+            why.or(filtered).unwrap_or(original::Reason::FirstSeen),
         )
+    }
+
+    /// Decides every family's original again with what the engine knows now. A batch calls
+    /// it once at the end: the corpus statistics behind fluency and boilerplate are complete
+    /// only then, while a family's choice was made when its last member joined.
+    pub fn settle(&mut self) {
+        for fam in 0..self.fams.len() {
+            if self.fams[fam].members.len() < 2 {
+                continue;
+            }
+            let (original, reason) = self.choose(fam);
+            if original != self.fams[fam].original || reason != self.fams[fam].reason {
+                let changed = original != self.fams[fam].original;
+                self.fams[fam].original = original;
+                self.fams[fam].reason = reason;
+                if changed {
+                    self.relabel(fam, None);
+                } else {
+                    self.updates.push(self.original_update(fam));
+                }
+            }
+        }
+    }
+
+    fn original_update(&self, fam: usize) -> Update {
+        let orig = self.fams[fam].original;
+        let mut m = original_member(&self.metas[orig as usize].id, self.fams[fam].reason.clone());
+        let found = &self.prov[orig as usize].found;
+        if !found.is_empty() {
+            m.evidence["credit"] = serde_json::json!(found);
+        }
+        Update {
+            slot: orig,
+            family: self.fams[fam].id.clone(),
+            member: m,
+        }
     }
 
     /// Recomputes member records of family `fam` against its original: all of them, or only
@@ -317,16 +396,7 @@ impl<T: TextSource> Engine<T> {
             None => self.fams[fam].members.clone(),
         };
         if only.is_none() {
-            let (_, found) = original::credit(&omet, &otext);
-            let mut m = original_member(&omet.id, self.fams[fam].reason.clone());
-            if !found.is_empty() {
-                m.evidence["credit"] = serde_json::json!(found);
-            }
-            self.updates.push(Update {
-                slot: orig,
-                family: fid.clone(),
-                member: m,
-            });
+            self.updates.push(self.original_update(fam));
         }
         for s in slots {
             if s == orig {
@@ -342,7 +412,11 @@ impl<T: TextSource> Engine<T> {
                 let via = only
                     .filter(|&(_, v)| v != orig && !al.is_copy())
                     .map(|(_, v)| self.metas[v as usize].id.clone());
-                copy_member(&self.metas[s as usize].id, &omet.id, &al, &odoc, &d, via)
+                let mut m = copy_member(&self.metas[s as usize].id, &omet.id, &al, &odoc, &d, via);
+                if !self.prov[s as usize].found.is_empty() {
+                    m.evidence["credit"] = serde_json::json!(self.prov[s as usize].found);
+                }
+                m
             };
             self.updates.push(Update {
                 slot: s,
@@ -429,6 +503,7 @@ pub fn detect(items: &[(Meta, String)]) -> (Vec<String>, Vec<Family>) {
     for (m, t) in items {
         engine.add(m.clone(), t);
     }
+    engine.settle();
     let mut last: Vec<Option<(String, Member)>> = vec![None; items.len()];
     for u in engine.take_updates() {
         last[u.slot as usize] = Some((u.family, u.member));

@@ -12,10 +12,7 @@
 //!   corpus in a fixed-size count-min sketch; of two aligned texts, the one whose own word pairs
 //!   (those the other lacks) are more common in the corpus is the original.
 
-use std::collections::HashSet;
-use std::sync::LazyLock;
-
-use regex::Regex;
+use std::collections::{HashMap, HashSet};
 
 use super::align::Alignment;
 use super::doc::Doc;
@@ -75,10 +72,30 @@ impl Fluency {
         a.rotate_left(17) ^ b.wrapping_mul(0x9E37_79B9_7F4A_7C15)
     }
 
-    /// Counts the word pairs of a text (each distinct pair once per text).
+    /// A sentence's identity in the sketch (its own domain, apart from word pairs).
+    pub fn sentence_key(s: &super::doc::Sentence) -> u64 {
+        s.hashes
+            .iter()
+            .fold(0x5354_4e54_u64, |acc, &h| Self::pair(acc, h))
+    }
+
+    /// In how many observed texts (at most; the sketch may overcount) a sentence occurs.
+    pub fn sentence_count(&self, s: &super::doc::Sentence) -> u32 {
+        if s.hashes.is_empty() {
+            return 0;
+        }
+        u32::from(self.count(Self::sentence_key(s)))
+    }
+
+    /// Counts the word pairs and the sentences of a text (each distinct one once per text).
     pub fn observe(&mut self, doc: &Doc) {
         let mut seen = HashSet::new();
         for s in &doc.sentences {
+            if !s.hashes.is_empty() && seen.insert(Self::sentence_key(s)) {
+                for c in Self::cells(Self::sentence_key(s)) {
+                    self.rows[c] = self.rows[c].saturating_add(1);
+                }
+            }
             for w in s.hashes.windows(2) {
                 let h = Self::pair(w[0], w[1]);
                 if seen.insert(h) {
@@ -123,26 +140,7 @@ impl Fluency {
     }
 }
 
-static CREDIT: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    [
-        // "(Wire) —", "WASHINGTON (Wire) -"
-        r"(?m)^[A-Z][A-Za-z .,'-]{0,40}?\(([A-Z][\w.&' -]{1,40})\)\s*[-—–]",
-        // "The-Wire-Wire"
-        r"\bThe-([A-Z][\w]+)-Wire\b",
-        // "originally published by / appeared on / in the Wire"
-        r"(?i)originally (?:published|appeared|ran) (?:on|in|at|by) (?:the )?([A-Za-z][\w.&' -]{1,40}?)(?:[.,;]|$| on | and )",
-        r"(?i)(?:republished|reprinted|distributed) (?:with permission )?(?:from|by) (?:the )?([A-Za-z][\w.&' -]{1,40}?)(?:[.,;]|$)",
-    ]
-    .iter()
-    .filter_map(|p| Regex::new(p).ok())
-    .collect()
-});
-static DERIVED: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:generated|written|produced|rewritten) (?:with the help of|using|by) (?:AI|artificial intelligence)|based on (?:source|other|original) (?:articles|reports|reporting)").ok()
-});
-static CONTRIBUTED: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)contributed (?:reporting|to this (?:report|story))|(?:reporting|writing|editing) by [A-Z]").ok()
-});
+use crate::text::{CONTRIBUTED, CREDIT, DERIVED};
 
 fn squash(s: &str) -> String {
     s.chars()
@@ -159,16 +157,37 @@ fn host(url: &str) -> String {
         .to_string()
 }
 
-/// Credit evidence of a text: +2 when it credits its own outlet, -2 when it credits another,
-/// +1 for a "contributed reporting" line; with what it found.
-pub fn credit(meta: &Meta, text: &str) -> (i32, Vec<String>) {
-    let own: Vec<String> = meta
-        .outlet
+/// What a text says of its own provenance, read once when it arrives.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Provenance {
+    /// +2 when it credits its own outlet, -2 when it credits another or says it was generated
+    /// from other articles, +1 for a "contributed reporting" line (clamped to -2..=3).
+    pub score: i32,
+    /// Other outlets it names as the source, squashed (lowercase letters and digits).
+    pub cites: Vec<String>,
+    /// The lines found, for the evidence.
+    pub found: Vec<String>,
+}
+
+fn own_names(meta: &Meta) -> Vec<String> {
+    meta.outlet
         .iter()
         .map(|o| squash(o))
         .chain(meta.url.iter().map(|u| squash(&host(u))))
         .filter(|s| s.len() >= 2)
-        .collect();
+        .collect()
+}
+
+/// Whether a squashed outlet name `name` is this article's outlet (its name or its host).
+pub fn is_named(meta: &Meta, name: &str) -> bool {
+    own_names(meta)
+        .iter()
+        .any(|o| o.contains(name) || name.contains(o.as_str()))
+}
+
+/// Credit evidence of a text (looked for in its first two and last three paragraphs).
+pub fn credit(meta: &Meta, text: &str) -> Provenance {
+    let own = own_names(meta);
     let head_tail: String = {
         let paras: Vec<&str> = text.split('\n').filter(|p| !p.trim().is_empty()).collect();
         let n = paras.len();
@@ -180,8 +199,7 @@ pub fn credit(meta: &Meta, text: &str) -> (i32, Vec<String>) {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    let mut score = 0;
-    let mut found = Vec::new();
+    let mut p = Provenance::default();
     for re in CREDIT.iter() {
         for c in re.captures_iter(&head_tail).take(3) {
             let Some(name) = c.get(1) else { continue };
@@ -190,8 +208,8 @@ pub fn credit(meta: &Meta, text: &str) -> (i32, Vec<String>) {
                 continue;
             }
             let mine = own.iter().any(|o| o.contains(&n) || n.contains(o.as_str()));
-            score += if mine { 2 } else { -2 };
-            found.push(format!(
+            p.score += if mine { 2 } else { -2 };
+            p.found.push(format!(
                 "{} ({})",
                 c.get(0).map_or("", |m| m.as_str()).trim(),
                 if mine {
@@ -200,20 +218,25 @@ pub fn credit(meta: &Meta, text: &str) -> (i32, Vec<String>) {
                     "another outlet"
                 }
             ));
+            if !mine && !p.cites.contains(&n) {
+                p.cites.push(n);
+            }
         }
     }
     if DERIVED.as_ref().is_some_and(|re| re.is_match(&head_tail)) {
-        score -= 2;
-        found.push("a line saying it was generated from other articles".to_string());
+        p.score -= 2;
+        p.found
+            .push("a line saying it was generated from other articles".to_string());
     }
     if CONTRIBUTED
         .as_ref()
         .is_some_and(|re| re.is_match(&head_tail))
     {
-        score += 1;
-        found.push("a contributed-reporting line".to_string());
+        p.score += 1;
+        p.found.push("a contributed-reporting line".to_string());
     }
-    (score.clamp(-2, 3), found)
+    p.score = p.score.clamp(-2, 3);
+    p
 }
 
 /// Why one text was judged the original of another.
@@ -231,54 +254,162 @@ impl Reason {
         match self {
             Reason::Earlier => "published earlier",
             Reason::Credit => "credit lines name it as the source",
-            Reason::Contains => "the other text is contained in it",
+            Reason::Contains => "it holds content the others lack (they were cut from it)",
             Reason::Fluency => "more fluent wording (its word pairs are common in the corpus)",
             Reason::FirstSeen => "first to arrive; nothing else told them apart",
         }
     }
 }
 
-/// Whether `b` rather than `a` is the original of the two (and why), given `al = align(a, b)`.
-#[allow(clippy::too_many_arguments)]
-pub fn prefer_second(
-    a: &Meta,
-    a_text: &str,
-    a_doc: &Doc,
-    b: &Meta,
-    b_text: &str,
-    b_doc: &Doc,
+/// The story's content words of a text, counted: credit lines, boilerplate (a sentence the
+/// corpus holds more often than the family does comes from elsewhere: a station's "check back
+/// for updates") and all-capital tokens (a republisher's dateline) are left out.
+/// `in_family` counts the family's members holding each sentence (by [`Fluency::sentence_key`]).
+fn content_bag(doc: &Doc, fluency: &Fluency, in_family: &HashMap<u64, u32>) -> HashMap<u64, i32> {
+    let mut bag = HashMap::new();
+    for s in &doc.sentences {
+        let here = in_family
+            .get(&Fluency::sentence_key(s))
+            .copied()
+            .unwrap_or(1);
+        if crate::text::is_provenance_line(s.text) || fluency.sentence_count(s) > here {
+            continue;
+        }
+        for ((w, h), c) in s.words.iter().zip(&s.hashes).zip(&s.content) {
+            if *c && !(w.len() >= 2 && w.chars().all(|ch| !ch.is_lowercase())) {
+                *bag.entry(*h).or_insert(0) += 1;
+            }
+        }
+    }
+    bag
+}
+
+/// How many of a family's members hold each sentence (by [`Fluency::sentence_key`]).
+pub fn family_sentences(docs: &[&Doc]) -> HashMap<u64, u32> {
+    let mut out: HashMap<u64, u32> = HashMap::new();
+    for d in docs {
+        let keys: HashSet<u64> = d.sentences.iter().map(Fluency::sentence_key).collect();
+        for k in keys {
+            *out.entry(k).or_default() += 1;
+        }
+    }
+    out
+}
+
+/// Content words (with multiplicity) that `own` has and `other` lacks. Counted over the whole
+/// text, so that reordered and merged sentences change nothing.
+fn unique_content(own: &HashMap<u64, i32>, other: &HashMap<u64, i32>) -> usize {
+    own.iter()
+        .map(|(h, n)| (n - other.get(h).copied().unwrap_or(0)).max(0) as usize)
+        .sum()
+}
+
+/// Of two aligned texts with no date or credit between them, whether `b` rather than `a` is
+/// the original, by their content: the one that holds content the other lacks (the other was
+/// trimmed, cut or condensed from it), else for spun pairs the more fluent one. `None` when
+/// nothing tells them apart.
+pub fn by_content(
+    a: &Doc,
+    b: &Doc,
     al: &Alignment,
     fluency: &Fluency,
-) -> (bool, Reason) {
-    if let (Some(x), Some(y)) = (&a.published, &b.published) {
-        let n = x.len().min(y.len());
-        if x[..n] != y[..n] {
-            return (y[..n] < x[..n], Reason::Earlier);
-        }
-    }
-    let (ca, _) = credit(a, a_text);
-    let (cb, _) = credit(b, b_text);
-    if ca != cb {
-        return (cb > ca, Reason::Credit);
-    }
-    // Containment: the container wins when it holds a good deal more than the contained text.
-    let extra_a = 1.0 - al.covered_a; // share of a not in b
-    let extra_b = 1.0 - al.covered_b;
-    if al.covered_b >= 0.8 && extra_a >= 0.2 && extra_a > extra_b + 0.15 {
-        return (false, Reason::Contains);
-    }
-    if al.covered_a >= 0.8 && extra_b >= 0.2 && extra_b > extra_a + 0.15 {
-        return (true, Reason::Contains);
-    }
-    // Fluency tells a spinner's swaps from the words they replaced; a rewrite's merged and
-    // reordered sentences have unusual word pairs on both sides, so it says nothing there.
+    in_family: &HashMap<u64, u32>,
+) -> Option<(bool, Reason)> {
+    let (ba, bb) = (
+        content_bag(a, fluency, in_family),
+        content_bag(b, fluency, in_family),
+    );
+    let (ua, ub) = (unique_content(&ba, &bb), unique_content(&bb, &ba));
+    // Fluency tells a spinner's swaps from the words they replaced, and comes first for spun
+    // pairs: swapped words are unique on both sides, so a line the extractor kept on one page
+    // only would outweigh them. A rewrite's merged and reordered sentences have unusual word
+    // pairs on both sides, so fluency says nothing there.
     let spun = al.kind() == super::align::Kind::Spun;
-    if let Some((fa, fb)) = fluency.compare(a_doc, b_doc, al).filter(|_| spun) {
-        if (fa - fb).abs() > 0.05 {
-            return (fb > fa, Reason::Fluency);
+    let fluent = || {
+        fluency
+            .compare(a, b, al)
+            .filter(|(fa, fb)| (fa - fb).abs() > 0.05)
+            .map(|(fa, fb)| (fb > fa, Reason::Fluency))
+    };
+    if spun {
+        if let Some(r) = fluent() {
+            return Some(r);
         }
     }
-    (false, Reason::FirstSeen)
+    // A real cut leaves one side with clearly more content than the other.
+    if ua >= 2 && ua >= 2 * ub + 2 {
+        return Some((false, Reason::Contains));
+    }
+    if ub >= 2 && ub >= 2 * ua + 2 {
+        return Some((true, Reason::Contains));
+    }
+    None
+}
+
+/// The calendar day and, when given, the time of a published value, for ordering.
+fn when(published: &str) -> (&str, Option<&str>) {
+    let day = published.get(..10).unwrap_or(published);
+    let time = published.get(10..).filter(|t| t.len() >= 3);
+    (day, time)
+}
+
+/// The first filters of the original choice, over a whole family: provenance, then dates.
+/// Returns the members still in the running (dated ones first, then in arrival order) and the
+/// reason that removed the others, if any did.
+pub fn shortlist(
+    members: &[u32],
+    metas: &[Meta],
+    prov: &[Provenance],
+) -> (Vec<u32>, Option<Reason>) {
+    // Credit: a text's own credit lines, and every other member's credit naming its outlet.
+    let score = |m: u32| {
+        let cited = members
+            .iter()
+            .filter(|&&k| k != m)
+            .filter(|&&k| {
+                prov[k as usize]
+                    .cites
+                    .iter()
+                    .any(|c| is_named(&metas[m as usize], c))
+            })
+            .count() as i32;
+        prov[m as usize].score + 3 * cited.min(2)
+    };
+    let scores: Vec<i32> = members.iter().map(|&m| score(m)).collect();
+    let best = scores.iter().copied().max().unwrap_or(0);
+    let mut cands: Vec<u32> = members
+        .iter()
+        .zip(&scores)
+        .filter(|(_, s)| **s == best)
+        .map(|(m, _)| *m)
+        .collect();
+    let mut reason = (cands.len() < members.len()).then_some(Reason::Credit);
+    // Dates: the earliest day, then the earliest time on it; undated members stay in the
+    // running (a missing date says nothing), but dated ones come first.
+    let published = |m: u32| metas[m as usize].published.as_deref();
+    if let Some(day) = cands
+        .iter()
+        .filter_map(|&m| published(m))
+        .map(|p| when(p).0)
+        .min()
+    {
+        let day = day.to_string();
+        let before = cands.len();
+        cands.retain(|&m| published(m).is_none_or(|p| when(p).0 == day));
+        let first = cands
+            .iter()
+            .filter_map(|&m| published(m).and_then(|p| when(p).1))
+            .min()
+            .map(str::to_string);
+        if let Some(t) = first {
+            cands.retain(|&m| published(m).and_then(|p| when(p).1).is_none_or(|x| x == t));
+        }
+        if cands.len() < before && reason.is_none() {
+            reason = Some(Reason::Earlier);
+        }
+    }
+    cands.sort_by_key(|&m| (published(m).is_none(), m));
+    (cands, reason)
 }
 
 #[cfg(test)]
@@ -298,11 +429,16 @@ mod tests {
         let text = "LISBON (Coastline Wire) — The harbour reopened on Monday.\nMore text here.";
         let wire = meta("Coastline Wire", "https://coastlinewire.example/a");
         let station = meta("KXYZ 7", "https://kxyz7.example/news/a");
-        assert_eq!(credit(&wire, text).0, 2);
-        assert_eq!(credit(&station, text).0, -2);
+        assert_eq!(credit(&wire, text).score, 2);
+        assert_eq!(credit(&station, text).score, -2);
+        assert_eq!(
+            credit(&station, text).cites,
+            vec!["coastlinewire".to_string()]
+        );
         let republished =
             "The harbour reopened.\nThis story originally appeared on Coastline Wire.";
-        assert_eq!(credit(&station, republished).0, -2);
+        assert_eq!(credit(&station, republished).score, -2);
+        assert!(is_named(&wire, &credit(&station, republished).cites[0]));
     }
 
     #[test]
@@ -322,5 +458,92 @@ mod tests {
         let al = super::super::align::align(&a, &b);
         let (fa, fb) = f.compare(&a, &b, &al).expect("enough differing pairs");
         assert!(fa > fb, "{fa} {fb}");
+    }
+
+    fn dated(id: &str, outlet: &str, published: Option<&str>) -> Meta {
+        Meta {
+            id: id.into(),
+            outlet: Some(outlet.into()),
+            url: Some(format!("https://{}.example/{id}", outlet.to_lowercase())),
+            published: published.map(String::from),
+            ..Meta::default()
+        }
+    }
+
+    #[test]
+    fn another_members_credit_names_the_original() {
+        // Neither the wire's page nor the first station's copy says anything; a third page
+        // says it was distributed by the wire.
+        let metas = vec![
+            dated("station", "KXYZ", None),
+            dated("wire", "Coastline", None),
+            dated("other", "Valley", None),
+        ];
+        let prov = vec![
+            Provenance::default(),
+            Provenance::default(),
+            credit(
+                &metas[2],
+                "The harbour reopened.\nDistributed by Coastline.",
+            ),
+        ];
+        let (cands, reason) = shortlist(&[0, 1, 2], &metas, &prov);
+        assert_eq!(cands, vec![1]);
+        assert_eq!(reason, Some(Reason::Credit));
+    }
+
+    #[test]
+    fn dates_order_the_family_and_undated_pages_stay_in_the_running() {
+        let metas = vec![
+            dated("late", "A", Some("2024-03-02T10:00:00Z")),
+            dated("undated", "B", None),
+            dated("early", "C", Some("2024-03-01T09:00:00Z")),
+            dated("same-day", "D", Some("2024-03-01")),
+            dated("later-that-day", "E", Some("2024-03-01T11:00:00Z")),
+        ];
+        let prov = vec![Provenance::default(); 5];
+        let (cands, reason) = shortlist(&[0, 1, 2, 3, 4], &metas, &prov);
+        // Dated first; a day-only date on the same day cannot be ordered against a time.
+        assert_eq!(cands, vec![2, 3, 1]);
+        assert_eq!(reason, Some(Reason::Earlier));
+    }
+
+    #[test]
+    fn the_text_others_were_cut_from_is_the_original_but_a_boilerplate_line_is_not() {
+        let full = "Flood waters rose along the Vell river on Tuesday, forcing evacuations.\n\
+            Mayor Ines Doral said shelters were open at two schools.\n\
+            Engineers warned that the old levee near Tarn could fail overnight.\n\
+            Residents of low-lying streets were told to leave before dark.";
+        let trimmed = "Flood waters rose along the Vell river on Tuesday, forcing evacuations.\n\
+            Mayor Ines Doral said shelters were open at two schools.";
+        let local = format!("{full}\nCheck back with us for updates on this developing story.");
+        let mut f = Fluency::default();
+        for t in [full, trimmed, local.as_str()] {
+            f.observe(&Doc::new(t));
+        }
+        let (a, b, c) = (Doc::new(full), Doc::new(trimmed), Doc::new(&local));
+        let al = super::super::align::align(&a, &b);
+        let fam = family_sentences(&[&a, &b, &c]);
+        assert_eq!(
+            by_content(&a, &b, &al, &f, &fam),
+            Some((false, Reason::Contains))
+        );
+        let al = super::super::align::align(&b, &a);
+        assert_eq!(
+            by_content(&b, &a, &al, &f, &fam),
+            Some((true, Reason::Contains))
+        );
+        // The station's line also runs under other stories: it is not the story's content.
+        for other in [
+            "Storm closes the ferry.",
+            "Bridge vote delayed.",
+            "Fair opens.",
+        ] {
+            f.observe(&Doc::new(&format!(
+                "{other}\nCheck back with us for updates on this developing story."
+            )));
+        }
+        let al = super::super::align::align(&a, &c);
+        assert_eq!(by_content(&a, &c, &al, &f, &fam), None);
     }
 }

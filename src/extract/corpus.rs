@@ -75,7 +75,7 @@ pub fn add_key(slots: &mut Keys, key: u64) -> bool {
 
 impl LineStats for CorpusLines {
     fn is_site_chrome(&self, line: &str) -> bool {
-        if line.len() > MAX_LINE_BYTES {
+        if line.len() > MAX_LINE_BYTES || text::is_provenance_line(line) {
             return false;
         }
         self.lines
