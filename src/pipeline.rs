@@ -199,7 +199,7 @@ pub fn story_entry(
 pub struct IngestSummary {
     pub pages_read: usize,
     pub articles_added: usize,
-    pub exact_copies: usize,
+    pub copies: usize,
     /// Pages already in the store (or given twice), which add nothing.
     pub duplicates: usize,
     pub errors: Vec<InputError>,
@@ -275,7 +275,7 @@ pub fn ingest<P: AsRef<str>>(
         }
         let count = store.write_batch(&stats, &articles, &failures, &input_errors)?;
         summary.articles_added += count.added;
-        summary.exact_copies += count.exact_copies;
+        summary.copies += count.copies;
         summary.duplicates += count.already_stored;
         summary.errors.extend(input_errors);
         summary.errors.extend(failures.into_iter().map(|(_, e)| e));

@@ -51,7 +51,8 @@ pub enum StoreError {
 type Result<T> = std::result::Result<T, StoreError>;
 
 /// Each entry moves the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[r"
+const MIGRATIONS: &[&str] = &[
+    r"
 CREATE TABLE articles (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
@@ -108,7 +109,19 @@ CREATE TABLE chrome_lines (
     k2 INTEGER NOT NULL,
     k3 INTEGER NOT NULL
 );
-"];
+",
+    r"
+CREATE TABLE copy_keys (
+    key INTEGER NOT NULL,
+    seq INTEGER NOT NULL
+);
+CREATE INDEX copy_keys_key ON copy_keys(key);
+CREATE TABLE sketches (
+    name TEXT PRIMARY KEY,
+    data BLOB NOT NULL
+);
+",
+];
 
 pub struct Store {
     conn: Connection,
@@ -119,7 +132,8 @@ pub struct Store {
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct BatchCount {
     pub added: usize,
-    pub exact_copies: usize,
+    /// Added articles that joined a family as a copy (of any kind).
+    pub copies: usize,
     pub already_stored: usize,
 }
 
@@ -276,16 +290,31 @@ impl Store {
             }
         }
         let mut count = BatchCount::default();
+        let mut fluency = tx
+            .query_row(
+                "SELECT data FROM sketches WHERE name = 'fluency'",
+                [],
+                |r| r.get::<_, Vec<u8>>(0),
+            )
+            .optional()
+            .map_err(err)?
+            .map(|b| copies::Fluency::from_bytes(&b))
+            .unwrap_or_default();
         for (page_key, a) in articles {
-            match insert_article(&tx, page_key, a).map_err(err)? {
+            match insert_article(&tx, page_key, a, &mut fluency).map_err(err)? {
                 Inserted::Already => count.already_stored += 1,
                 Inserted::Founded => count.added += 1,
                 Inserted::Joined => {
                     count.added += 1;
-                    count.exact_copies += 1;
+                    count.copies += 1;
                 }
             }
         }
+        tx.execute(
+            "INSERT OR REPLACE INTO sketches (name, data) VALUES ('fluency', ?1)",
+            [fluency.to_bytes()],
+        )
+        .map_err(err)?;
         tx.commit().map_err(err)?;
         Ok(count)
     }
@@ -504,9 +533,24 @@ enum Inserted {
     Joined,
 }
 
-/// Inserts an article and places it: it joins the family of its exact text or founds one (and
-/// the new family opens its story).
-fn insert_article(tx: &Transaction, page_key: &str, a: &Article) -> rusqlite::Result<Inserted> {
+/// Families whose members are read back to place one arriving article.
+const MAX_FAMILIES_REPLAYED: usize = 6;
+/// Members read back per replayed family besides its original and the candidates.
+const MAX_MEMBERS_REPLAYED: usize = 24;
+/// Candidate articles (by shared copy keys) looked up per arriving article.
+const MAX_CANDIDATES: usize = 32;
+
+/// Inserts an article and places it with copy detection, without re-reading the corpus: its
+/// copy keys find candidate articles through `copy_keys`; the families of the best of them are
+/// read back (as stored, not recomputed) into a copy engine, which then places the new
+/// article. Whatever the engine decides for those families (the new member, a new original,
+/// families merged through the newcomer) is written back; the rest of the store is untouched.
+fn insert_article(
+    tx: &Transaction,
+    page_key: &str,
+    a: &Article,
+    fluency: &mut copies::Fluency,
+) -> rusqlite::Result<Inserted> {
     let exists: Option<i64> = tx
         .query_row("SELECT 1 FROM articles WHERE id = ?1", [&a.id], |r| {
             r.get(0)
@@ -515,30 +559,115 @@ fn insert_article(tx: &Transaction, page_key: &str, a: &Article) -> rusqlite::Re
     if exists.is_some() {
         return Ok(Inserted::Already);
     }
+    let text = a.text();
     let hash = a.text_hash() as i64;
-    let existing: Option<(String, String, String)> = tx
+    let keys = copies::doc::keys(&text);
+    fluency.observe(&copies::doc::Doc::new(&text));
+
+    // Candidates: the stored article with the same text, then those sharing the most keys.
+    let mut cands: Vec<i64> = tx
         .query_row(
-            "SELECT f.id, f.original, f.story FROM articles x JOIN families f ON f.id = x.family
-             WHERE x.text_hash = ?1 ORDER BY x.seq LIMIT 1",
+            "SELECT seq FROM articles WHERE text_hash = ?1 ORDER BY seq LIMIT 1",
             [hash],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| r.get(0),
         )
+        .optional()?
+        .into_iter()
+        .collect();
+    if !keys.is_empty() {
+        let need = if keys.len() >= 4 { 2 } else { 1 };
+        let marks = vec!["?"; keys.len()].join(",");
+        let mut stmt = tx.prepare(&format!(
+            "SELECT seq FROM copy_keys WHERE key IN ({marks}) GROUP BY seq HAVING COUNT(*) >= {need}
+             ORDER BY COUNT(*) DESC, seq LIMIT {MAX_CANDIDATES}"
+        ))?;
+        let rows = stmt.query_map(
+            rusqlite::params_from_iter(keys.iter().map(|k| *k as i64)),
+            |r| r.get::<_, i64>(0),
+        )?;
+        for r in rows {
+            cands.push(r?);
+        }
+    }
+    let mut families: Vec<String> = Vec::new();
+    for seq in &cands {
+        let fam: String =
+            tx.query_row("SELECT family FROM articles WHERE seq = ?1", [seq], |r| {
+                r.get(0)
+            })?;
+        if !families.contains(&fam) {
+            families.push(fam);
+        }
+        if families.len() >= MAX_FAMILIES_REPLAYED {
+            break;
+        }
+    }
+
+    // Replay those families, then place the newcomer.
+    let mut engine = copies::Engine::new(copies::MemTexts::default());
+    engine.fluency = std::mem::take(fluency);
+    let mut ids: Vec<String> = Vec::new();
+    let mut old_family: Vec<String> = Vec::new();
+    if !families.is_empty() {
+        let marks = vec!["?"; families.len()].join(",");
+        // A family's founder (it names the family), its original, the candidates, and its
+        // first members up to a bound: replay cost stays bounded when a family has thousands.
+        let cand_marks = vec!["?"; cands.len()].join(",");
+        let mut stmt = tx.prepare(&format!(
+            "SELECT id, url, outlet, published, text, text_hash, family, relation FROM articles x
+             WHERE family IN ({marks})
+               AND (seq IN ({cand_marks})
+                    OR id IN (SELECT original FROM families f WHERE f.id = x.family)
+                    OR seq IN (SELECT seq FROM articles y WHERE y.family = x.family
+                               ORDER BY seq LIMIT {MAX_MEMBERS_REPLAYED}))
+             ORDER BY seq"
+        ))?;
+        let params = families
+            .iter()
+            .map(|f| rusqlite::types::Value::Text(f.clone()))
+            .chain(cands.iter().map(|c| rusqlite::types::Value::Integer(*c)));
+        let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
+            Ok((
+                copies::Meta {
+                    id: r.get(0)?,
+                    url: r.get(1)?,
+                    outlet: r.get(2)?,
+                    published: r.get(3)?,
+                    text_hash: r.get::<_, i64>(5)? as u64,
+                },
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)? == "original",
+            ))
+        })?;
+        for row in rows {
+            let (meta, t, fam, is_original) = row?;
+            ids.push(meta.id.clone());
+            engine.restore(meta, &t, &fam, is_original);
+            old_family.push(fam);
+        }
+    }
+    ids.push(a.id.clone());
+    engine.add(copies::meta_of(a), &text);
+    *fluency = std::mem::take(&mut engine.fluency);
+    let mut last: Vec<Option<(String, copies::Member)>> = vec![None; ids.len()];
+    for u in engine.take_updates() {
+        last[u.slot as usize] = Some((u.family, u.member));
+    }
+    let newcomer = ids.len() - 1;
+    let (family, member) = last[newcomer].take().unwrap_or_else(|| {
+        (
+            copies::family_id(&a.id),
+            copies::original_member(&a.id, copies::original::Reason::FirstSeen),
+        )
+    });
+    let story: Option<String> = tx
+        .query_row("SELECT story FROM families WHERE id = ?1", [&family], |r| {
+            r.get(0)
+        })
         .optional()?;
-    let (family, member, story, founded) = match existing {
-        Some((family, original, story)) => {
-            (family, copies::exact_member(&a.id, &original), story, false)
-        }
-        None => {
-            let family = copies::family_id(&a.id);
-            let story = stories::assign(&family);
-            (
-                family,
-                copies::original_member(&a.id, copies::original::Reason::FirstSeen),
-                story,
-                true,
-            )
-        }
-    };
+    let founded = story.is_none() && member.relation == copies::Relation::Original;
+    let story = story.unwrap_or_else(|| stories::assign(&family));
     tx.execute(
         "INSERT INTO articles (id, page_key, origin, url, title, authors, outlet, published, language, text,
                                removed, notes, text_hash, family, relation, similarity, evidence)
@@ -553,7 +682,7 @@ fn insert_article(tx: &Transaction, page_key: &str, a: &Article) -> rusqlite::Re
             a.outlet,
             a.published,
             a.language,
-            a.text(),
+            text,
             json(&a.removed),
             json(&a.notes),
             hash,
@@ -564,7 +693,22 @@ fn insert_article(tx: &Transaction, page_key: &str, a: &Article) -> rusqlite::Re
         ],
     )?;
     let seq = tx.last_insert_rowid();
-    if founded {
+    tx.execute(
+        "INSERT INTO copy_keys (key, seq) SELECT value, ?1 FROM json_each(?2)",
+        params![
+            seq,
+            json(&keys.iter().map(|k| *k as i64).collect::<Vec<_>>())
+        ],
+    )?;
+    if !tx
+        .query_row(
+            "SELECT 1 FROM families WHERE id = ?1",
+            [&family],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some()
+    {
         tx.execute(
             "INSERT INTO families (id, seq, original, story) VALUES (?1, ?2, ?3, ?4)",
             params![family, seq, a.id, story],
@@ -573,6 +717,49 @@ fn insert_article(tx: &Transaction, page_key: &str, a: &Article) -> rusqlite::Re
             "INSERT OR IGNORE INTO stories (id, seq, updated_seq, title) VALUES (?1, ?2, ?2, ?3)",
             params![story, seq, a.title],
         )?;
+    }
+    if member.relation == copies::Relation::Original {
+        tx.execute(
+            "UPDATE families SET original = ?2 WHERE id = ?1",
+            params![family, a.id],
+        )?;
+    }
+    // Members of the replayed families whose records changed (a new original, a merge).
+    for (slot, entry) in last.into_iter().enumerate().take(newcomer) {
+        let Some((fam, m)) = entry else { continue };
+        tx.execute(
+            "UPDATE articles SET family = ?2, relation = ?3, similarity = ?4, evidence = ?5 WHERE id = ?1",
+            params![ids[slot], fam, m.relation.as_str(), m.similarity, m.evidence.to_string()],
+        )?;
+        if m.relation == copies::Relation::Original {
+            tx.execute(
+                "UPDATE families SET original = ?2 WHERE id = ?1",
+                params![fam, ids[slot]],
+            )?;
+        }
+        if fam != old_family[slot] {
+            // Merged away: the old family (and its story, if nothing else is in it) goes.
+            let gone = &old_family[slot];
+            let story: Option<String> = tx
+                .query_row("SELECT story FROM families WHERE id = ?1", [gone], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            let left: i64 = tx.query_row(
+                "SELECT COUNT(*) FROM articles WHERE family = ?1",
+                [gone],
+                |r| r.get(0),
+            )?;
+            if left == 0 {
+                tx.execute("DELETE FROM families WHERE id = ?1", [gone])?;
+                if let Some(st) = story {
+                    tx.execute(
+                        "DELETE FROM stories WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM families WHERE story = ?1)",
+                        [&st],
+                    )?;
+                }
+            }
+        }
     }
     if let Some(p) = &a.published {
         tx.execute(

@@ -14,10 +14,12 @@
 //!    candidate of each nearby family. Its result decides copy or not, the relation
 //!    (`near_duplicate`, `spun`, `rewrite`) and is the evidence.
 //!
-//! The original ([`original`]) is re-decided each time a member joins: publication time, then
-//! credit lines, containment and fluency. The engine holds per article only its keys (eight
-//! bytes each), its metadata and its family; texts come from a [`TextSource`] (so far only
-//! [`MemTexts`], in memory, for `analyze`; `ingest` still keeps exact-only families).
+//! The original ([`original`]) is decided over the whole family each time a member joins:
+//! credit lines (a member's own, and other members' credits naming its outlet), then the
+//! earliest date, then content (the text the others were cut from) and fluency. The engine
+//! holds per article only its keys (eight bytes each), its metadata and its family; texts come
+//! from a [`TextSource`]. `analyze` runs one engine over the batch; `ingest` keeps copy keys in
+//! the store and replays only the families an arriving article may join.
 
 pub mod align;
 pub mod doc;
@@ -258,6 +260,38 @@ impl<T: TextSource> Engine<T> {
             }
             self.contest(target, slot, via);
         }
+        if hash != 0 {
+            self.exact.entry(hash).or_insert(slot);
+        }
+        self.index.insert(slot, &keys);
+        slot
+    }
+
+    /// Puts back an article whose family is already known (read from the store), without
+    /// comparing it with anything: the engine can then place newcomers against it.
+    pub fn restore(&mut self, meta: Meta, text: &str, family: &str, is_original: bool) -> u32 {
+        let slot = self.texts.push(text);
+        let keys = doc::keys(text);
+        let hash = meta.text_hash;
+        self.prov.push(original::credit(&meta, text));
+        self.metas.push(meta);
+        let fam = match self.fams.iter().position(|f| f.id == family) {
+            Some(f) => f,
+            None => {
+                self.fams.push(Fam {
+                    id: family.to_string(),
+                    original: slot,
+                    members: Vec::new(),
+                    reason: original::Reason::FirstSeen,
+                });
+                self.fams.len() - 1
+            }
+        };
+        self.fams[fam].members.push(slot);
+        if is_original {
+            self.fams[fam].original = slot;
+        }
+        self.fam_of.push(fam as u32);
         if hash != 0 {
             self.exact.entry(hash).or_insert(slot);
         }
