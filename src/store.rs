@@ -700,14 +700,14 @@ fn insert_article(
             json(&keys.iter().map(|k| *k as i64).collect::<Vec<_>>())
         ],
     )?;
-    if !tx
+    if tx
         .query_row(
             "SELECT 1 FROM families WHERE id = ?1",
             [&family],
             |_| Ok(()),
         )
         .optional()?
-        .is_some()
+        .is_none()
     {
         tx.execute(
             "INSERT INTO families (id, seq, original, story) VALUES (?1, ?2, ?3, ?4)",
