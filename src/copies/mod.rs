@@ -306,20 +306,14 @@ impl<T: TextSource> Engine<T> {
             self.fam_of[m as usize] = into as u32;
         }
         self.fams[into].members.extend(members);
-        let (original, reason) = self.choose(into);
-        self.fams[into].original = original;
-        self.fams[into].reason = reason;
+        self.redecide(into);
         self.relabel(into, None);
     }
 
     /// A new member joins family `fam`: the original is decided again; the newcomer's record
     /// (or everyone's, if the original changed) is updated.
     fn contest(&mut self, fam: usize, slot: u32, via: u32) {
-        let (original, reason) = self.choose(fam);
-        let changed = original != self.fams[fam].original;
-        let reason_changed = reason != self.fams[fam].reason;
-        self.fams[fam].original = original;
-        self.fams[fam].reason = reason;
+        let (changed, reason_changed) = self.redecide(fam);
         if changed {
             self.relabel(fam, None);
         } else {
@@ -328,6 +322,19 @@ impl<T: TextSource> Engine<T> {
             }
             self.relabel(fam, Some((slot, via)));
         }
+    }
+
+    /// Decides family `fam`'s original again and records it: whether the original changed,
+    /// and whether the reason did.
+    fn redecide(&mut self, fam: usize) -> (bool, bool) {
+        let (original, reason) = self.choose(fam);
+        let changed = (
+            original != self.fams[fam].original,
+            reason != self.fams[fam].reason,
+        );
+        self.fams[fam].original = original;
+        self.fams[fam].reason = reason;
+        changed
     }
 
     /// The original of a family, decided over all its members: provenance and dates shortlist
@@ -389,16 +396,10 @@ impl<T: TextSource> Engine<T> {
             if self.fams[fam].members.len() < 2 {
                 continue;
             }
-            let (original, reason) = self.choose(fam);
-            if original != self.fams[fam].original || reason != self.fams[fam].reason {
-                let changed = original != self.fams[fam].original;
-                self.fams[fam].original = original;
-                self.fams[fam].reason = reason;
-                if changed {
-                    self.relabel(fam, None);
-                } else {
-                    self.updates.push(self.original_update(fam));
-                }
+            match self.redecide(fam) {
+                (true, _) => self.relabel(fam, None),
+                (false, true) => self.updates.push(self.original_update(fam)),
+                (false, false) => {}
             }
         }
     }
