@@ -725,6 +725,7 @@ fn insert_article(
         )?;
     }
     // Members of the replayed families whose records changed (a new original, a merge).
+    let mut left_behind: Vec<&str> = Vec::new();
     for (slot, entry) in last.into_iter().enumerate().take(newcomer) {
         let Some((fam, m)) = entry else { continue };
         tx.execute(
@@ -737,28 +738,31 @@ fn insert_article(
                 params![fam, ids[slot]],
             )?;
         }
-        if fam != old_family[slot] {
-            // Merged away: the old family (and its story, if nothing else is in it) goes.
-            let gone = &old_family[slot];
-            let story: Option<String> = tx
-                .query_row("SELECT story FROM families WHERE id = ?1", [gone], |r| {
-                    r.get(0)
-                })
-                .optional()?;
-            let left: i64 = tx.query_row(
-                "SELECT COUNT(*) FROM articles WHERE family = ?1",
-                [gone],
-                |r| r.get(0),
+        if fam != old_family[slot] && !left_behind.contains(&old_family[slot].as_str()) {
+            left_behind.push(&old_family[slot]);
+        }
+    }
+    // A family merged away (and its story, if nothing else is in it) goes once it is empty.
+    for gone in left_behind {
+        let left: i64 = tx.query_row(
+            "SELECT COUNT(*) FROM articles WHERE family = ?1",
+            [gone],
+            |r| r.get(0),
+        )?;
+        if left > 0 {
+            continue;
+        }
+        let story: Option<String> = tx
+            .query_row("SELECT story FROM families WHERE id = ?1", [gone], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        tx.execute("DELETE FROM families WHERE id = ?1", [gone])?;
+        if let Some(st) = story {
+            tx.execute(
+                "DELETE FROM stories WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM families WHERE story = ?1)",
+                [&st],
             )?;
-            if left == 0 {
-                tx.execute("DELETE FROM families WHERE id = ?1", [gone])?;
-                if let Some(st) = story {
-                    tx.execute(
-                        "DELETE FROM stories WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM families WHERE story = ?1)",
-                        [&st],
-                    )?;
-                }
-            }
         }
     }
     if let Some(p) = &a.published {

@@ -181,12 +181,8 @@ impl<T: TextSource> Engine<T> {
     /// Places an arriving article: it joins (or merges) the families it is a copy in, or
     /// founds one. Returns its slot.
     pub fn add(&mut self, meta: Meta, text: &str) -> u32 {
-        let slot = self.texts.push(text);
-        let keys = doc::keys(text);
-        let hash = meta.text_hash;
-        self.prov.push(original::credit(&meta, text));
-        self.metas.push(meta);
-        self.fam_of.push(u32::MAX);
+        let (slot, keys) = self.admit(meta, text);
+        let hash = self.metas[slot as usize].text_hash;
 
         // (family, similarity, via, share of the family's text the newcomer holds)
         let mut matched: Vec<(usize, f64, u32, f64)> = Vec::new();
@@ -260,21 +256,33 @@ impl<T: TextSource> Engine<T> {
             }
             self.contest(target, slot, via);
         }
+        self.make_findable(slot, &keys);
+        slot
+    }
+
+    /// Keeps an arriving article's text, metadata and provenance (in no family yet); returns
+    /// its slot and copy keys.
+    fn admit(&mut self, meta: Meta, text: &str) -> (u32, Vec<u64>) {
+        let slot = self.texts.push(text);
+        self.prov.push(original::credit(&meta, text));
+        self.metas.push(meta);
+        self.fam_of.push(u32::MAX);
+        (slot, doc::keys(text))
+    }
+
+    /// Lets later articles find this one, by exact text and by copy keys.
+    fn make_findable(&mut self, slot: u32, keys: &[u64]) {
+        let hash = self.metas[slot as usize].text_hash;
         if hash != 0 {
             self.exact.entry(hash).or_insert(slot);
         }
-        self.index.insert(slot, &keys);
-        slot
+        self.index.insert(slot, keys);
     }
 
     /// Puts back an article whose family is already known (read from the store), without
     /// comparing it with anything: the engine can then place newcomers against it.
     pub fn restore(&mut self, meta: Meta, text: &str, family: &str, is_original: bool) -> u32 {
-        let slot = self.texts.push(text);
-        let keys = doc::keys(text);
-        let hash = meta.text_hash;
-        self.prov.push(original::credit(&meta, text));
-        self.metas.push(meta);
+        let (slot, keys) = self.admit(meta, text);
         let fam = match self.fams.iter().position(|f| f.id == family) {
             Some(f) => f,
             None => {
@@ -291,11 +299,8 @@ impl<T: TextSource> Engine<T> {
         if is_original {
             self.fams[fam].original = slot;
         }
-        self.fam_of.push(fam as u32);
-        if hash != 0 {
-            self.exact.entry(hash).or_insert(slot);
-        }
-        self.index.insert(slot, &keys);
+        self.fam_of[slot as usize] = fam as u32;
+        self.make_findable(slot, &keys);
         slot
     }
 
@@ -346,15 +351,18 @@ impl<T: TextSource> Engine<T> {
         let Some(&first) = cands.first() else {
             return (self.fams[fam].original, original::Reason::FirstSeen);
         };
-        // Which sentences the family itself holds, and how often: what the corpus holds more
-        // often is boilerplate from elsewhere.
-        let texts: Vec<Cow<'_, str>> = members
-            .iter()
-            .take(MAX_FAMILY_SENTENCES)
-            .map(|&m| self.texts.get(m))
-            .collect();
-        let docs: Vec<Doc> = texts.iter().map(|t| Doc::new(t)).collect();
-        let in_family = original::family_sentences(&docs.iter().collect::<Vec<_>>());
+        // Which sentences the family itself holds, and how often (what the corpus holds more
+        // often is boilerplate from elsewhere): read only when two texts are compared.
+        let in_family = std::cell::OnceCell::new();
+        let family_sentences = || {
+            let texts: Vec<Cow<'_, str>> = members
+                .iter()
+                .take(MAX_FAMILY_SENTENCES)
+                .map(|&m| self.texts.get(m))
+                .collect();
+            let docs: Vec<Doc> = texts.iter().map(|t| Doc::new(t)).collect();
+            original::family_sentences(&docs.iter().collect::<Vec<_>>())
+        };
         let mut best = first;
         let mut why = None;
         for &c in &cands[1..] {
@@ -371,7 +379,8 @@ impl<T: TextSource> Engine<T> {
             if !al.is_copy() {
                 continue;
             }
-            match original::by_content(&db, &dc, &al, &self.fluency, &in_family) {
+            let in_family = in_family.get_or_init(family_sentences);
+            match original::by_content(&db, &dc, &al, &self.fluency, in_family) {
                 Some((true, r)) => {
                     best = c;
                     why = Some(r);

@@ -91,8 +91,9 @@ impl Fluency {
     pub fn observe(&mut self, doc: &Doc) {
         let mut seen = HashSet::new();
         for s in &doc.sentences {
-            if !s.hashes.is_empty() && seen.insert(Self::sentence_key(s)) {
-                for c in Self::cells(Self::sentence_key(s)) {
+            let key = Self::sentence_key(s);
+            if !s.hashes.is_empty() && seen.insert(key) {
+                for c in Self::cells(key) {
                     self.rows[c] = self.rows[c].saturating_add(1);
                 }
             }
@@ -178,11 +179,15 @@ fn own_names(meta: &Meta) -> Vec<String> {
         .collect()
 }
 
+/// Whether a squashed outlet name is one of an article's own names (see [`own_names`]).
+fn names_own(own: &[String], name: &str) -> bool {
+    own.iter()
+        .any(|o| o.contains(name) || name.contains(o.as_str()))
+}
+
 /// Whether a squashed outlet name `name` is this article's outlet (its name or its host).
 pub fn is_named(meta: &Meta, name: &str) -> bool {
-    own_names(meta)
-        .iter()
-        .any(|o| o.contains(name) || name.contains(o.as_str()))
+    names_own(&own_names(meta), name)
 }
 
 /// Credit evidence of a text (looked for in its first two and last three paragraphs).
@@ -207,7 +212,7 @@ pub fn credit(meta: &Meta, text: &str) -> Provenance {
             if n.len() < 2 {
                 continue;
             }
-            let mine = own.iter().any(|o| o.contains(&n) || n.contains(o.as_str()));
+            let mine = names_own(&own, &n);
             p.score += if mine { 2 } else { -2 };
             p.found.push(format!(
                 "{} ({})",
@@ -315,27 +320,23 @@ pub fn by_content(
     fluency: &Fluency,
     in_family: &HashMap<u64, u32>,
 ) -> Option<(bool, Reason)> {
+    // Fluency tells a spinner's swaps from the words they replaced, and comes first for spun
+    // pairs: swapped words are unique on both sides, so a line the extractor kept on one page
+    // only would outweigh them. A rewrite's merged and reordered sentences have unusual word
+    // pairs on both sides, so fluency says nothing there.
+    if al.kind() == super::align::Kind::Spun {
+        if let Some((fa, fb)) = fluency
+            .compare(a, b, al)
+            .filter(|(fa, fb)| (fa - fb).abs() > 0.05)
+        {
+            return Some((fb > fa, Reason::Fluency));
+        }
+    }
     let (ba, bb) = (
         content_bag(a, fluency, in_family),
         content_bag(b, fluency, in_family),
     );
     let (ua, ub) = (unique_content(&ba, &bb), unique_content(&bb, &ba));
-    // Fluency tells a spinner's swaps from the words they replaced, and comes first for spun
-    // pairs: swapped words are unique on both sides, so a line the extractor kept on one page
-    // only would outweigh them. A rewrite's merged and reordered sentences have unusual word
-    // pairs on both sides, so fluency says nothing there.
-    let spun = al.kind() == super::align::Kind::Spun;
-    let fluent = || {
-        fluency
-            .compare(a, b, al)
-            .filter(|(fa, fb)| (fa - fb).abs() > 0.05)
-            .map(|(fa, fb)| (fb > fa, Reason::Fluency))
-    };
-    if spun {
-        if let Some(r) = fluent() {
-            return Some(r);
-        }
-    }
     // A real cut leaves one side with clearly more content than the other.
     if ua >= 2 && ua >= 2 * ub + 2 {
         return Some((false, Reason::Contains));
@@ -362,20 +363,18 @@ pub fn shortlist(
     prov: &[Provenance],
 ) -> (Vec<u32>, Option<Reason>) {
     // Credit: a text's own credit lines, and every other member's credit naming its outlet.
-    let score = |m: u32| {
-        let cited = members
-            .iter()
-            .filter(|&&k| k != m)
-            .filter(|&&k| {
-                prov[k as usize]
-                    .cites
-                    .iter()
-                    .any(|c| is_named(&metas[m as usize], c))
-            })
-            .count() as i32;
-        prov[m as usize].score + 3 * cited.min(2)
-    };
-    let scores: Vec<i32> = members.iter().map(|&m| score(m)).collect();
+    let scores: Vec<i32> = members
+        .iter()
+        .map(|&m| {
+            let own = own_names(&metas[m as usize]);
+            let cited = members
+                .iter()
+                .filter(|&&k| k != m)
+                .filter(|&&k| prov[k as usize].cites.iter().any(|c| names_own(&own, c)))
+                .count() as i32;
+            prov[m as usize].score + 3 * cited.min(2)
+        })
+        .collect();
     let best = scores.iter().copied().max().unwrap_or(0);
     let mut cands: Vec<u32> = members
         .iter()

@@ -75,12 +75,13 @@ pub fn add_key(slots: &mut Keys, key: u64) -> bool {
 
 impl LineStats for CorpusLines {
     fn is_site_chrome(&self, line: &str) -> bool {
-        if line.len() > MAX_LINE_BYTES || text::is_provenance_line(line) {
+        if line.len() > MAX_LINE_BYTES {
             return false;
         }
         self.lines
             .get(&line_hash(line))
             .is_some_and(|k| k.iter().all(|&s| s != 0))
+            && !text::is_provenance_line(line)
     }
 }
 
