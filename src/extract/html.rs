@@ -95,7 +95,12 @@ pub fn extract(html: &str, stats: &dyn LineStats) -> Found {
             .map(|d| d.format("%Y-%m-%d").to_string());
     }
 
-    let blocks = paragraphs_of(content_html);
+    let mut blocks = paragraphs_of(content_html);
+    if blocks.len() == 1 && !too_deep {
+        if let Some(split) = resplit(&blocks[0], &visible_blocks(html)) {
+            blocks = split;
+        }
+    }
     // The extractor gives up on small or unusual pages; then the page's visible text goes
     // through the flat-text classifier, as if it had been saved as text.
     let (blocks, mode) = if too_deep {
@@ -317,6 +322,33 @@ pub fn paragraphs_of(content_html: &str) -> Vec<String> {
     walk(doc.root_element(), &mut current, &mut out);
     flush(&mut current, &mut out);
     out
+}
+
+/// The crate's fallback on short pages flattens the whole `<article>` (headline, date line and
+/// paragraphs) into one paragraph. When that paragraph is exactly a run of the page's own
+/// visible blocks, the run is the better reading: the headline and the date line become
+/// separable again, and the body keeps its paragraphs.
+fn resplit(flat: &str, visible: &[String]) -> Option<Vec<String>> {
+    for start in 0..visible.len() {
+        if !flat.starts_with(visible[start].as_str()) {
+            continue;
+        }
+        let mut len = 0;
+        for end in start..visible.len() {
+            len += visible[end].len() + usize::from(end > start);
+            if len > flat.len() {
+                break;
+            }
+            if len == flat.len() {
+                let run = &visible[start..=end];
+                if run.len() > 1 && run.join(" ") == flat {
+                    return Some(run.to_vec());
+                }
+                break;
+            }
+        }
+    }
+    None
 }
 
 /// The visible text of a whole page, one block per block-level element.
@@ -843,6 +875,26 @@ mod tests {
         );
         let stripped = stripped_blocks("<head><title>t</title></head><script>var x;</script><div>One &amp; <b>two</b></div><p>Three</p>");
         assert_eq!(stripped, vec!["One & two", "Three"]);
+    }
+
+    #[test]
+    fn a_flattened_article_is_split_along_the_page_blocks() {
+        let visible: Vec<String> = [
+            "Home News",
+            "Big fire",
+            "2013-07-21",
+            "A fire broke out.",
+            "Most read",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            resplit("Big fire 2013-07-21 A fire broke out.", &visible).unwrap(),
+            ["Big fire", "2013-07-21", "A fire broke out."]
+        );
+        // Text that is not a run of blocks stays as the crate gave it.
+        assert!(resplit("Big fire A fire broke out.", &visible).is_none());
+        assert!(resplit("A fire broke out.", &visible).is_none());
     }
 
     #[test]
