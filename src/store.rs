@@ -300,7 +300,8 @@ impl Store {
             .map_err(err)?
             .map(|b| copies::Fluency::from_bytes(&b))
             .unwrap_or_default();
-        for (page_key, a) in articles {
+        let order = copies::arrival_order(articles.iter().map(|(_, a)| a.published.as_deref()));
+        for (page_key, a) in order.into_iter().map(|i| &articles[i]) {
             match insert_article(&tx, page_key, a, &mut fluency).map_err(err)? {
                 Inserted::Already => count.already_stored += 1,
                 Inserted::Founded => count.added += 1,
@@ -732,6 +733,20 @@ fn insert_article(
             "UPDATE articles SET family = ?2, relation = ?3, similarity = ?4, evidence = ?5 WHERE id = ?1",
             params![ids[slot], fam, m.relation.as_str(), m.similarity, m.evidence.to_string()],
         )?;
+        if fam != old_family[slot] {
+            // A member that left its family (no longer a copy of its original) may found one.
+            let story = stories::assign(&fam);
+            tx.execute(
+                "INSERT OR IGNORE INTO families (id, seq, original, story)
+                 SELECT ?1, seq, id, ?2 FROM articles WHERE id = ?3",
+                params![fam, story, ids[slot]],
+            )?;
+            tx.execute(
+                "INSERT OR IGNORE INTO stories (id, seq, updated_seq, title, first_published, last_published)
+                 SELECT ?1, seq, seq, title, published, published FROM articles WHERE id = ?2",
+                params![story, ids[slot]],
+            )?;
+        }
         if m.relation == copies::Relation::Original {
             tx.execute(
                 "UPDATE families SET original = ?2 WHERE id = ?1",

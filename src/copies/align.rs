@@ -84,6 +84,15 @@ impl Alignment {
         aligned / total * (0.5 + 0.5 * self.identity)
     }
 
+    /// The share of the smaller text that aligns.
+    pub fn contained(&self) -> f64 {
+        if self.tokens_a <= self.tokens_b {
+            self.covered_a
+        } else {
+            self.covered_b
+        }
+    }
+
     /// Whether the smaller text is a copy of the larger (or both of one text).
     pub fn is_copy(&self) -> bool {
         let (covered, sentences) = if self.tokens_a <= self.tokens_b {

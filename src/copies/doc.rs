@@ -19,8 +19,8 @@ use crate::text;
 pub const SKELETON: usize = 10;
 /// The most keys an article contributes to the candidate index.
 pub const MAX_KEYS: usize = 48;
-/// Articles with fewer sampled keys than this index their smallest features regardless.
-const MIN_KEYS: usize = 8;
+/// Articles with fewer sampled keys than this top them up from finer samples of their features.
+const MIN_KEYS: usize = 16;
 /// Sentences longer than this many tokens are cut into pieces (lines with no punctuation would
 /// otherwise make alignment quadratic in the length of the page).
 pub const MAX_SENTENCE_TOKENS: usize = 80;
@@ -77,6 +77,10 @@ impl<'a> Doc<'a> {
     pub fn new(text: &'a str) -> Doc<'a> {
         let mut sentences = Vec::new();
         let mut tokens = 0;
+        // A sentence the text already holds says nothing new (a line repeated down the page,
+        // an article pasted twice): it is kept once, so that repetition can neither inflate a
+        // text nor hide that it is a copy.
+        let mut seen = std::collections::HashSet::new();
         'outer: for para in text.split('\n') {
             // Credit lines and date lines say where and when, not what: a copy that adds
             // "Distributed by ..." or drops the date line has not changed the story.
@@ -92,6 +96,7 @@ impl<'a> Doc<'a> {
                     let mut hashes = Vec::with_capacity(chunk.len());
                     let mut content = Vec::with_capacity(chunk.len());
                     let mut bloom = 0u64;
+                    let mut whole = 0u64;
                     for w in chunk {
                         let lower = w.to_lowercase();
                         let h = text::hash64(lower.as_bytes());
@@ -99,8 +104,12 @@ impl<'a> Doc<'a> {
                         if is_content {
                             bloom |= 1 << (h >> 58);
                         }
+                        whole = whole.rotate_left(7) ^ h;
                         hashes.push(h);
                         content.push(is_content);
+                    }
+                    if !seen.insert(whole) {
+                        continue;
                     }
                     tokens += chunk.len();
                     sentences.push(Sentence {
@@ -152,10 +161,18 @@ pub fn keys(text: &str) -> Vec<u64> {
     features.sort_unstable();
     features.dedup();
     let mut sampled: Vec<u64> = features.iter().copied().filter(|h| h % 4 == 0).collect();
-    if sampled.len() < MIN_KEYS {
-        sampled = features.iter().copied().take(MIN_KEYS).collect();
-    }
     sampled.truncate(MAX_KEYS);
+    if sampled.len() < MIN_KEYS {
+        // A short text tops its sample up in tiers (every other feature, then the rest), so
+        // that the sampled keys it shares with a long text it was cut from all stay in, and
+        // two short copies of one text share the finer tiers as well.
+        let tier = |h: &u64| if h % 2 == 0 { 0 } else { 1 };
+        let mut rest: Vec<u64> = features.iter().copied().filter(|h| h % 4 != 0).collect();
+        rest.sort_by_key(|h| (tier(h), *h));
+        rest.truncate(MIN_KEYS - sampled.len());
+        sampled.extend(rest);
+        sampled.sort_unstable();
+    }
     sampled
 }
 

@@ -100,6 +100,9 @@ const MAX_FAMILIES_CHECKED: usize = 6;
 /// Members of a family whose texts are compared when its original is decided (after the
 /// provenance and date filters, which see every member).
 const MAX_CONTENDERS: usize = 8;
+/// A member less contained than this in its family's original (after the original changed or
+/// families merged) leaves the family and is placed again.
+const EVICT_BELOW: f64 = 0.4;
 /// Members read to count which sentences a family holds (for telling boilerplate apart).
 const MAX_FAMILY_SENTENCES: usize = 64;
 
@@ -151,6 +154,8 @@ pub struct Engine<T: TextSource> {
     prov: Vec<Provenance>,
     pub fluency: Fluency,
     updates: Vec<Update>,
+    /// Members taken out of a family (with the family they left), waiting to be placed again.
+    evicted: Vec<(u32, usize)>,
 }
 
 impl<T: TextSource> Engine<T> {
@@ -165,6 +170,7 @@ impl<T: TextSource> Engine<T> {
             prov: Vec::new(),
             fluency: Fluency::default(),
             updates: Vec::new(),
+            evicted: Vec::new(),
         }
     }
 
@@ -182,21 +188,56 @@ impl<T: TextSource> Engine<T> {
     /// founds one. Returns its slot.
     pub fn add(&mut self, meta: Meta, text: &str) -> u32 {
         let (slot, keys) = self.admit(meta, text);
+        self.place(slot, &keys, text, None);
+        self.make_findable(slot, &keys);
+        self.replace_evicted();
+        slot
+    }
+
+    /// Members that stopped being copies of their family's original (the original changed, or
+    /// their family was merged into another) are placed again, as if they had just arrived;
+    /// each founds a family of its own if nothing else takes it.
+    fn replace_evicted(&mut self) {
+        // Bounded: a member placed again joins only a family whose original it copies, so a
+        // cascade dies out quickly; the cap guards against pathological flip-flops.
+        let mut rounds = 0;
+        while let Some((slot, left)) = self.evicted.pop() {
+            rounds += 1;
+            if rounds > 64 {
+                self.evicted.clear();
+                break;
+            }
+            let text = self.texts.get(slot).into_owned();
+            let keys = doc::keys(&text);
+            self.place(slot, &keys, &text, Some(left));
+        }
+    }
+
+    /// Puts the article in `slot` in the family it is a copy in (merging any others it holds),
+    /// or in a family of its own. `evicted_from` is the family an evicted member left: it is not
+    /// tried again, and it names the member's new family.
+    fn place(&mut self, slot: u32, keys: &[u64], text: &str, evicted_from: Option<usize>) {
         let hash = self.metas[slot as usize].text_hash;
 
         // (family, similarity, via, share of the family's text the newcomer holds)
         let mut matched: Vec<(usize, f64, u32, f64)> = Vec::new();
-        if let Some(&s) = self.exact.get(&hash).filter(|_| hash != 0) {
+        let exact = self.exact.get(&hash).copied().filter(|&s| {
+            hash != 0 && s != slot && Some(self.fam_of[s as usize] as usize) != evicted_from
+        });
+        if let Some(s) = exact {
             matched.push((self.fam_of[s as usize] as usize, 1.0, s, 1.0));
         } else {
             let need = if keys.len() >= 4 { 2 } else { 1 };
             let mut seen_fams: Vec<usize> = Vec::new();
             let mut tries: Vec<(usize, u32)> = Vec::new();
-            for (cand, shared) in self.index.candidates(&keys) {
+            for (cand, shared) in self.index.candidates(keys) {
                 if shared < need || tries.len() >= MAX_FAMILIES_CHECKED {
                     break;
                 }
                 let fam = self.fam_of[cand as usize] as usize;
+                if cand == slot || Some(fam) == evicted_from || fam == u32::MAX as usize {
+                    continue;
+                }
                 if !seen_fams.contains(&fam) {
                     seen_fams.push(fam);
                     tries.push((fam, cand));
@@ -205,25 +246,25 @@ impl<T: TextSource> Engine<T> {
             if !tries.is_empty() {
                 let own = Doc::new(text);
                 for (fam, cand) in tries {
-                    let mut probe = vec![cand];
+                    // A family is joined as a copy of its original, not of whichever member
+                    // the keys found: a fragment in the family (a quote, a lead) is also in
+                    // independent reports, and joining through it would chain them in.
                     let orig = self.fams[fam].original;
-                    if orig != cand {
-                        probe.push(orig);
-                    }
-                    for c in probe {
-                        let ctext = self.texts.get(c).into_owned();
-                        let cdoc = Doc::new(&ctext);
-                        let al = align(&cdoc, &own);
-                        if al.is_copy() {
-                            matched.push((fam, al.similarity(), c, al.covered_a));
-                            break;
-                        }
+                    let otext = self.texts.get(orig);
+                    let al = align(&Doc::new(&otext), &own);
+                    if al.is_copy() {
+                        matched.push((fam, al.similarity(), cand, al.covered_a));
                     }
                 }
             }
         }
         if matched.is_empty() {
-            let id = family_id(&self.metas[slot as usize].id);
+            let article = &self.metas[slot as usize].id;
+            let id = match evicted_from {
+                None => family_id(article),
+                // Not the article's own founder id: it may have founded the family it left.
+                Some(f) => family_id(&format!("{article}\0{}", self.fams[f].id)),
+            };
             self.fams.push(Fam {
                 id: id.clone(),
                 original: slot,
@@ -256,8 +297,6 @@ impl<T: TextSource> Engine<T> {
             }
             self.contest(target, slot, via);
         }
-        self.make_findable(slot, &keys);
-        slot
     }
 
     /// Keeps an arriving article's text, metadata and provenance (in no family yet); returns
@@ -411,6 +450,7 @@ impl<T: TextSource> Engine<T> {
                 (false, false) => {}
             }
         }
+        self.replace_evicted();
     }
 
     fn original_update(&self, fam: usize) -> Update {
@@ -453,6 +493,15 @@ impl<T: TextSource> Engine<T> {
                 let text = self.texts.get(s).into_owned();
                 let d = Doc::new(&text);
                 let al = align(&odoc, &d);
+                if only.is_none() && al.contained() < EVICT_BELOW {
+                    // It came in through a member or an original that is no longer the
+                    // family's original, and little of it is in this one: it is placed again
+                    // once this change is done. (A member short of a copy but still largely
+                    // held stays: more often the new original is a copy of its own.)
+                    self.fams[fam].members.retain(|&m| m != s);
+                    self.evicted.push((s, fam));
+                    continue;
+                }
                 let via = only
                     .filter(|&(_, v)| v != orig && !al.is_copy())
                     .map(|(_, v)| self.metas[v as usize].id.clone());
@@ -539,18 +588,31 @@ pub fn meta_of(a: &crate::extract::Article) -> Meta {
 
 /// Runs copy detection over a batch in memory: each article's family id, and the families
 /// (in order of their first member; the original first, then members in arrival order).
+/// The order in which a batch's articles are given to the engine: as a stream would have
+/// delivered them, dated articles by publication time, then undated ones, each in input order.
+/// A copy then usually finds its original's family already there, instead of founding a
+/// family of its own (or joining a related report's) that the original must sort out later.
+pub fn arrival_order<'a>(published: impl Iterator<Item = Option<&'a str>>) -> Vec<usize> {
+    let keys: Vec<Option<&str>> = published.collect();
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_by_key(|&i| (keys[i].is_none(), keys[i]));
+    order
+}
+
 pub fn detect(items: &[(Meta, String)]) -> (Vec<String>, Vec<Family>) {
     let mut engine = Engine::new(MemTexts::default());
     for (_, t) in items {
         engine.observe(t);
     }
-    for (m, t) in items {
+    let order = arrival_order(items.iter().map(|(m, _)| m.published.as_deref()));
+    for &i in &order {
+        let (m, t) = &items[i];
         engine.add(m.clone(), t);
     }
     engine.settle();
     let mut last: Vec<Option<(String, Member)>> = vec![None; items.len()];
     for u in engine.take_updates() {
-        last[u.slot as usize] = Some((u.family, u.member));
+        last[order[u.slot as usize]] = Some((u.family, u.member));
     }
     let mut order: Vec<String> = Vec::new();
     let mut fams: HashMap<String, Family> = HashMap::new();
@@ -584,4 +646,93 @@ pub fn detect(items: &[(Meta, String)]) -> (Vec<String>, Vec<Family>) {
         .filter_map(|id| fams.remove(&id))
         .collect();
     (family_of, families)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WIRE: &str = "Crews reopened the Harwick tunnel on Monday after three weeks of repairs \
+        to its ventilation shafts. The county engineer, Mara Voss, said the work came in under its \
+        budget of six million dollars. Drivers had used a detour through the hill villages since \
+        the start of the month. \"We are proud of the crews who worked through the night,\" Voss \
+        said. A second phase of work on the lighting is planned for the spring.";
+    /// An independent report of the same event: its own sentences, one shared quote.
+    const OTHER: &str = "The Harwick tunnel is open again, to the relief of commuters who spent \
+        most of the month on narrow village roads. \"We are proud of the crews who worked through \
+        the night,\" Voss said. Local shop owners on the detour said trade had doubled and would \
+        now fall back. The tunnel carries about forty thousand vehicles on a working day.";
+    const QUOTE: &str = "\"We are proud of the crews who worked through the night,\" county \
+        engineer Mara Voss said on Monday as the tunnel reopened to traffic.";
+
+    fn meta(id: &str, published: Option<&str>, text: &str) -> Meta {
+        Meta {
+            id: id.into(),
+            published: published.map(String::from),
+            outlet: None,
+            url: None,
+            text_hash: text::hash64(text.as_bytes()),
+        }
+    }
+
+    fn run(items: &[(&str, Option<&str>, &str)]) -> HashMap<String, String> {
+        let items: Vec<(Meta, String)> = items
+            .iter()
+            .map(|(id, p, t)| (meta(id, *p, t), t.to_string()))
+            .collect();
+        let (family_of, _) = detect(&items);
+        items
+            .iter()
+            .zip(family_of)
+            .map(|((m, _), f)| (m.id.clone(), f))
+            .collect()
+    }
+
+    #[test]
+    fn a_trimmed_copy_joins_even_when_it_arrives_first() {
+        let trimmed: String = WIRE.split(". ").take(3).collect::<Vec<_>>().join(". ") + ".";
+        let f = run(&[("copy", None, &trimmed), ("wire", None, WIRE)]);
+        assert_eq!(f["copy"], f["wire"]);
+    }
+
+    #[test]
+    fn a_shared_quote_does_not_chain_independent_reports() {
+        // The quote-only text is contained in both reports; it may join either, but the
+        // independent report must not follow it into the wire's family.
+        let f = run(&[("wire", None, WIRE), ("quote", None, QUOTE), ("other", None, OTHER)]);
+        assert_ne!(f["wire"], f["other"]);
+        let f = run(&[("quote", None, QUOTE), ("wire", None, WIRE), ("other", None, OTHER)]);
+        assert_ne!(f["wire"], f["other"]);
+    }
+
+    #[test]
+    fn batches_are_given_to_the_engine_in_publication_order() {
+        let order = arrival_order(
+            [Some("2024-03-02"), None, Some("2024-03-01T10:00:00Z"), None].into_iter(),
+        );
+        assert_eq!(order, [2, 0, 1, 3]);
+    }
+
+    #[test]
+    fn degenerate_corpora_give_sensible_families() {
+        let huge = WIRE.repeat(400);
+        let mostly_one_line = format!("{}\n{WIRE}", "Subscribe to our newsletter today.\n".repeat(90));
+        let f = run(&[
+            ("empty", None, ""),
+            ("word", None, "tunnel"),
+            ("huge", None, &huge),
+            ("lines", None, &mostly_one_line),
+            ("wire", None, WIRE),
+        ]);
+        assert_ne!(f["empty"], f["wire"]);
+        assert_ne!(f["word"], f["wire"]);
+        assert_eq!(f["lines"], f["wire"]);
+        // Every article identical: one family, whatever the count.
+        let same: Vec<(String, Option<&str>, &str)> =
+            (0..300).map(|i| (format!("a{i}"), None, WIRE)).collect();
+        let same: Vec<(&str, Option<&str>, &str)> =
+            same.iter().map(|(i, p, t)| (i.as_str(), *p, *t)).collect();
+        let f = run(&same);
+        assert!(f.values().all(|x| *x == f["a0"]));
+    }
 }
