@@ -18,9 +18,10 @@ const ABOUT: &str =
 which sources are independent, what they agree on and where they contradict each other.";
 
 const STAGES_NOTE: &str =
-    "In this version a family groups exact copies of one main text (the first to arrive is \
-the original) and each family is its own story; quotes, conflicts and summaries are empty lists. \
-Near-duplicate, spun and rewritten copies, story clustering and coverage come in later versions.";
+    "In this version a family groups an original with its copies (exact, near-duplicate, spun \
+and rewritten), with the aligned sentences and swapped words as evidence, and each family is its \
+own story; quotes, conflicts and summaries are empty lists. Story clustering and coverage come in \
+later versions.";
 
 #[derive(Parser, Debug)]
 #[command(name = "storyline", version, about = ABOUT, long_about = format!("{ABOUT}\n\n{STAGES_NOTE}"))]
@@ -46,6 +47,32 @@ pub enum ShowFormat {
     Text,
     Json,
     Html,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Colour {
+    /// Colours when standard output is a terminal and NO_COLOR is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+impl Colour {
+    fn marks(self) -> report::text::Marks {
+        let on = match self {
+            Colour::Always => true,
+            Colour::Never => false,
+            Colour::Auto => {
+                std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
+        if on {
+            report::text::Marks::Colour
+        } else {
+            report::text::Marks::Plain
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -141,7 +168,7 @@ pub enum Command {
     },
     /// Shows one story (any unique prefix of its id).
     #[command(
-        after_help = "Example:\n  storyline show 3fa4 --db news.db\n  storyline show 3fa4c2d1e0b79a55 --format html > story.html"
+        after_help = "Example:\n  storyline show 3fa4 --db news.db\n  storyline show 3fa4c2d1e0b79a55 --format html > story.html\n\nEach copy is listed with its similarity and swapped words; the HTML page reads every copy against its original."
     )]
     Show {
         story: String,
@@ -149,17 +176,24 @@ pub enum Command {
         db: DbArg,
         #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
         format: ShowFormat,
+        /// Colours in text output (swapped words red → green).
+        #[arg(long, value_enum, default_value_t = Colour::Auto)]
+        color: Colour,
     },
-    /// Shows one article as extracted (any unique prefix of its id), with what was cut.
+    /// Shows one article as extracted (any unique prefix of its id), with what was cut; a copy is
+    /// read against its family's original.
     #[command(
-        after_help = "Example:\n  storyline article 9c1e --db news.db\n  storyline article 9c1e --format json"
+        after_help = "Example:\n  storyline article 9c1e --db news.db\n  storyline article 9c1e --format html > copy.html\n\nIn text output without colours, changes are marked as git's word diff does: [-original words-]{+copy words+}."
     )]
     Article {
         article: String,
         #[command(flatten)]
         db: DbArg,
-        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-        format: ReportFormat,
+        #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+        format: ShowFormat,
+        /// Colours in text output (words of the original struck out in red, the copy's in green).
+        #[arg(long, value_enum, default_value_t = Colour::Auto)]
+        color: Colour,
     },
     /// Scores a report against gold labels (as ../shared/eval/score.py does).
     #[command(
@@ -217,12 +251,18 @@ pub fn run(cli: Cli) -> Result<bool> {
         Command::Analyze { read, format, out } => analyze(&read, format, out.as_ref()),
         Command::Ingest { read, db, format } => ingest(&read, &db.db, format),
         Command::Stories { db, format, limit } => stories(&db.db, format, limit),
-        Command::Show { story, db, format } => show(&story, &db.db, format),
+        Command::Show {
+            story,
+            db,
+            format,
+            color,
+        } => show(&story, &db.db, format, color),
         Command::Article {
             article: id,
             db,
             format,
-        } => article(&id, &db.db, format),
+            color,
+        } => article(&id, &db.db, format, color),
         Command::Eval {
             gold,
             report,
@@ -356,25 +396,26 @@ fn stories(db: &std::path::Path, format: ListFormat, limit: usize) -> Result<boo
     Ok(true)
 }
 
-fn show(id: &str, db: &std::path::Path, format: ShowFormat) -> Result<bool> {
+fn show(id: &str, db: &std::path::Path, format: ShowFormat, color: Colour) -> Result<bool> {
     let store = open_existing_store(db)?;
     let report: Report = store.story_report(id)?;
     let story = &report.stories[0];
     let out = match format {
         ShowFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
-        ShowFormat::Text => report::text::story(&report, story),
+        ShowFormat::Text => report::text::story(&report, story, color.marks()),
         ShowFormat::Html => report::html::story(&report, story),
     };
     write_out(None, &out)?;
     Ok(true)
 }
 
-fn article(id: &str, db: &std::path::Path, format: ReportFormat) -> Result<bool> {
+fn article(id: &str, db: &std::path::Path, format: ShowFormat, color: Colour) -> Result<bool> {
     let store = open_existing_store(db)?;
-    let a = store.article(id)?;
+    let v = store.article_view(id)?;
     let out = match format {
-        ReportFormat::Json => serde_json::to_string_pretty(&a)? + "\n",
-        ReportFormat::Text => report::text::article(&a),
+        ShowFormat::Json => serde_json::to_string_pretty(&v)? + "\n",
+        ShowFormat::Text => report::text::article(&v, color.marks()),
+        ShowFormat::Html => report::html::article(&v),
     };
     write_out(None, &out)?;
     Ok(true)

@@ -19,7 +19,7 @@ use crate::copies::{self, Family, Member, Relation};
 use crate::extract::corpus::{self, Keys};
 use crate::extract::{Article, CorpusLines};
 use crate::pipeline::story_entry;
-use crate::report::{Report, ReportArticle, ReportStory, VERSION};
+use crate::report::{ArticleView, Report, ReportArticle, ReportStory, VERSION};
 use crate::source::InputError;
 use crate::stories;
 
@@ -381,15 +381,36 @@ impl Store {
     }
 
     pub fn article(&self, id_prefix: &str) -> Result<ReportArticle> {
+        Ok(self.article_view(id_prefix)?.article)
+    }
+
+    /// One article with its place in its family, and the family's original when it is a copy.
+    pub fn article_view(&self, id_prefix: &str) -> Result<ArticleView> {
         let id = self.resolve("articles", "article", id_prefix)?;
-        let rows = self.articles_where("a.id = ?1", &id)?;
-        rows.into_iter()
+        let (article, member) = self
+            .articles_where("a.id = ?1", &id)?
+            .into_iter()
             .next()
-            .map(|(a, _)| a)
             .ok_or(StoreError::NotFound {
                 what: "article",
                 id,
-            })
+            })?;
+        let original = if member.relation == Relation::Original {
+            None
+        } else {
+            self.articles_where(
+                "a.id = (SELECT original FROM families WHERE id = ?1)",
+                &article.family,
+            )?
+            .into_iter()
+            .next()
+            .map(|(a, _)| a)
+        };
+        Ok(ArticleView {
+            article,
+            member,
+            original,
+        })
     }
 
     /// One story in the report's shape: the story, its families and their articles.
@@ -415,8 +436,11 @@ impl Store {
             });
             if m.relation == Relation::Original {
                 families[i].original = a.id.clone();
+                // As in `analyze`'s report: the original leads its family.
+                families[i].members.insert(0, m.clone());
+            } else {
+                families[i].members.push(m.clone());
             }
-            families[i].members.push(m.clone());
         }
         let articles: Vec<ReportArticle> = rows.into_iter().map(|(a, _)| a).collect();
         let refs: Vec<&ReportArticle> = articles.iter().collect();

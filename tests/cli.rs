@@ -679,3 +679,88 @@ fn degenerate_corpora_give_sensible_families() {
         .chain(r["errors"].as_array().unwrap())
         .any(|a| a["origin"] == "one-word"));
 }
+
+#[test]
+fn a_copy_is_shown_against_its_original_with_its_swaps_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = "Officials in the eastern district said on Tuesday that the old ferry pier \
+        would close for repairs next month. The harbour master, Ilse Brandt, said the work \
+        would take about six weeks and cost the town nearly two million dollars. Ferries will \
+        dock at the fishing quay while the pier is closed, she said. Residents have asked for \
+        the repairs since a storm damaged the pier's timber supports last winter.";
+    let spun = "Officers in the japanese district stated on Tuesday that the old ferry pier \
+        would close for fixes next month. The harbour master, Ilse Brandt, stated the work \
+        would take about six weeks and cost the town nearly two million <img src=x onerror=alert(1)>. \
+        Ferries will dock at the fishing quay while the pier is closed, she stated. Residents \
+        have asked for the repairs since a storm damaged the pier's timber supports last winter.";
+    std::fs::write(dir.path().join("a-original.txt"), original).unwrap();
+    std::fs::write(dir.path().join("b-spun.txt"), spun).unwrap();
+    let db = dir.path().join("s.db");
+    ingest(&db, &[dir.path().to_str().unwrap()]);
+    let stories = json_of(
+        &storyline()
+            .args(["stories", "--format", "json", "--db"])
+            .arg(&db)
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(
+        stories.as_array().unwrap().len(),
+        1,
+        "one family, one story"
+    );
+    let id = stories[0]["id"].as_str().unwrap();
+    let shown = json_of(
+        &storyline()
+            .args(["show", id, "--format", "json", "--db"])
+            .arg(&db)
+            .output()
+            .unwrap(),
+    );
+    let members = shown["families"][0]["members"].as_array().unwrap();
+    assert_eq!(members[0]["relation"], "original");
+    let copy = members
+        .iter()
+        .find(|m| m["relation"] == "spun")
+        .expect("the spun copy is a member");
+    let copy_id = copy["article"].as_str().unwrap();
+
+    let run = |args: &[&str]| {
+        let out = storyline()
+            .args(["article", copy_id, "--db"])
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // Piped, so no colours: git's word-diff marks.
+    let text = run(&[]);
+    assert!(text.contains("[-Officials-]{+Officers+}"), "{text}");
+    assert!(text.contains("[-said-]{+stated+}"), "{text}");
+    assert!(!text.contains('\x1b'));
+    let section = &text[text
+        .find("spun of")
+        .expect("the comparison follows the text")..];
+    // The header names the original's temporary path; the comparison below it is stable.
+    let body = section.split_once('\n').unwrap().1;
+    insta::assert_snapshot!("spun_copy_against_its_original", body);
+    let coloured = run(&["--color", "always"]);
+    assert!(coloured.contains("\x1b[31;9mOfficials\x1b[0m\x1b[32mOfficers\x1b[0m"));
+
+    let html = run(&["--format", "html"]);
+    assert!(
+        html.contains("<del>eastern</del> <ins>japanese</ins>"),
+        "{html}"
+    );
+    assert!(!html.contains("<img"), "page text must be escaped: {html}");
+    let story_html = storyline()
+        .args(["show", id, "--format", "html", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    let story_html = String::from_utf8_lossy(&story_html.stdout);
+    assert!(story_html.contains("<details>") && story_html.contains("<ins>stated</ins>"));
+    assert!(!story_html.contains("<img"));
+}

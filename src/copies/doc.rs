@@ -166,7 +166,7 @@ pub fn keys(text: &str) -> Vec<u64> {
         // A short text tops its sample up in tiers (every other feature, then the rest), so
         // that the sampled keys it shares with a long text it was cut from all stay in, and
         // two short copies of one text share the finer tiers as well.
-        let tier = |h: &u64| if h % 2 == 0 { 0 } else { 1 };
+        let tier = |h: &u64| !h.is_multiple_of(2);
         let mut rest: Vec<u64> = features.iter().copied().filter(|h| h % 4 != 0).collect();
         rest.sort_by_key(|h| (tier(h), *h));
         rest.truncate(MIN_KEYS - sampled.len());

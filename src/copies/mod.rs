@@ -699,9 +699,17 @@ mod tests {
     fn a_shared_quote_does_not_chain_independent_reports() {
         // The quote-only text is contained in both reports; it may join either, but the
         // independent report must not follow it into the wire's family.
-        let f = run(&[("wire", None, WIRE), ("quote", None, QUOTE), ("other", None, OTHER)]);
+        let f = run(&[
+            ("wire", None, WIRE),
+            ("quote", None, QUOTE),
+            ("other", None, OTHER),
+        ]);
         assert_ne!(f["wire"], f["other"]);
-        let f = run(&[("quote", None, QUOTE), ("wire", None, WIRE), ("other", None, OTHER)]);
+        let f = run(&[
+            ("quote", None, QUOTE),
+            ("wire", None, WIRE),
+            ("other", None, OTHER),
+        ]);
         assert_ne!(f["wire"], f["other"]);
     }
 
@@ -716,7 +724,10 @@ mod tests {
     #[test]
     fn degenerate_corpora_give_sensible_families() {
         let huge = WIRE.repeat(400);
-        let mostly_one_line = format!("{}\n{WIRE}", "Subscribe to our newsletter today.\n".repeat(90));
+        let mostly_one_line = format!(
+            "{}\n{WIRE}",
+            "Subscribe to our newsletter today.\n".repeat(90)
+        );
         let f = run(&[
             ("empty", None, ""),
             ("word", None, "tunnel"),

@@ -2,7 +2,8 @@
 
 use std::fmt::Write;
 
-use super::{Report, ReportStory};
+use super::compare::{self, Comparison, Piece};
+use super::{ArticleView, Report, ReportStory};
 
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn esc(s: &str) -> String {
@@ -23,16 +24,122 @@ pub fn esc(s: &str) -> String {
 const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;max-width:56rem;margin:2rem auto;padding:0 1rem;color:#222}\
 h1{font-size:1.6rem}.meta{color:#666}table{border-collapse:collapse;width:100%}\
 td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}\
-.rel{font-family:monospace}.lead{color:#444}";
+.rel{font-family:monospace}.lead{color:#444}\
+del{color:#a40000;background:#fde8e8}ins{color:#0a5c1f;background:#e3f6e8;text-decoration:none}\
+.swap{border-bottom:2px solid #d08a00}.cmp p{margin:.3rem 0}.moved{color:#666;font-size:.85em}";
 
-pub fn story(r: &Report, s: &ReportStory) -> String {
-    let mut out = String::new();
-    let title = s.title.as_deref().unwrap_or("Untitled story");
+fn head(out: &mut String, title: &str) {
     let _ = write!(
         out,
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>\n",
         esc(title)
     );
+}
+
+/// A copy's sentences against the original's: swaps as `<del>`/`<ins>` pairs marked together
+/// (the original's words in the title), added and dropped words, then the sentences only one
+/// side has and the swapped-word table.
+pub fn comparison(out: &mut String, c: &Comparison) {
+    out.push_str("<div class=\"cmp\">\n");
+    for row in &c.rows {
+        out.push_str("<p>");
+        if !row.in_order {
+            out.push_str("<span class=\"moved\">(moved)</span> ");
+        }
+        for (i, p) in row.pieces.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            match p {
+                Piece::Same(w) => out.push_str(&esc(w)),
+                Piece::Swap(a, b) => {
+                    let _ = write!(
+                        out,
+                        "<span class=\"swap\" title=\"original: {}\"><del>{}</del> <ins>{}</ins></span>",
+                        esc(a),
+                        esc(a),
+                        esc(b)
+                    );
+                }
+                Piece::Added(w) => {
+                    let _ = write!(out, "<ins>{}</ins>", esc(w));
+                }
+                Piece::Dropped(w) => {
+                    let _ = write!(out, "<del>{}</del>", esc(w));
+                }
+            }
+        }
+        out.push_str("</p>\n");
+    }
+    if !c.added.is_empty() {
+        out.push_str("<h4>Sentences only in the copy</h4>\n");
+        for s in &c.added {
+            let _ = writeln!(out, "<p><ins>{}</ins></p>", esc(s));
+        }
+    }
+    if !c.dropped.is_empty() {
+        out.push_str("<h4>Sentences of the original it left out</h4>\n");
+        for s in &c.dropped {
+            let _ = writeln!(out, "<p><del>{}</del></p>", esc(s));
+        }
+    }
+    if !c.swaps.is_empty() {
+        out.push_str("<h4>Swapped words</h4>\n<table><tr><th>original</th><th>copy</th><th>times</th></tr>\n");
+        for (a, b, n) in &c.swaps {
+            let _ = writeln!(
+                out,
+                "<tr><td><del>{}</del></td><td><ins>{}</ins></td><td>{n}</td></tr>",
+                esc(a),
+                esc(b)
+            );
+        }
+        out.push_str("</table>\n");
+    }
+    out.push_str("</div>\n");
+}
+
+/// One article as `article --format html` shows it: its text, and a copy read against its
+/// original.
+pub fn article(v: &ArticleView) -> String {
+    let a = &v.article;
+    let mut out = String::new();
+    let title = a.title.as_deref().unwrap_or("Untitled article");
+    head(&mut out, title);
+    let _ = writeln!(out, "<h1>{}</h1>", esc(title));
+    let _ = writeln!(
+        out,
+        "<p class=\"meta\">{} &middot; {} &middot; {} &middot; article {} &middot; {}</p>",
+        esc(&a.authors.join(", ")),
+        esc(a.outlet.as_deref().unwrap_or("")),
+        esc(a.published.as_deref().unwrap_or("")),
+        esc(&a.id),
+        esc(&a.origin)
+    );
+    for p in a.text.split("\n\n") {
+        let _ = writeln!(out, "<p>{}</p>", esc(p));
+    }
+    if let Some(o) = &v.original {
+        let _ = writeln!(
+            out,
+            "<h2>{} of {}</h2>\n<p class=\"meta\">{} &middot; {} &middot; similarity {:.2}</p>",
+            esc(v.member.relation.as_str()),
+            esc(o.title.as_deref().unwrap_or(&o.id)),
+            esc(o.outlet.as_deref().unwrap_or("")),
+            esc(&o.origin),
+            v.member.similarity
+        );
+        if let Some(c) = compare::from_evidence(&v.member.evidence) {
+            comparison(&mut out, &c);
+        }
+    }
+    out.push_str("</body></html>\n");
+    out
+}
+
+pub fn story(r: &Report, s: &ReportStory) -> String {
+    let mut out = String::new();
+    let title = s.title.as_deref().unwrap_or("Untitled story");
+    head(&mut out, title);
     let _ = writeln!(out, "<h1>{}</h1>", esc(title));
     let _ = writeln!(
         out,
@@ -67,6 +174,24 @@ pub fn story(r: &Report, s: &ReportStory) -> String {
             for p in orig.text.split("\n\n").take(3) {
                 let _ = writeln!(out, "<p class=\"lead\">{}</p>", esc(p));
             }
+        }
+        for m in &f.members {
+            let (Some(a), Some(c)) = (r.article(&m.article), compare::from_evidence(&m.evidence))
+            else {
+                continue;
+            };
+            let _ = writeln!(
+                out,
+                "<details><summary>{} {} &middot; similarity {:.2} &middot; {} swapped words &middot; {} sentences added, {} left out</summary>",
+                esc(m.relation.as_str()),
+                esc(a.outlet.as_deref().unwrap_or(&a.id)),
+                m.similarity,
+                c.swap_count(),
+                c.added.len(),
+                c.dropped.len()
+            );
+            comparison(&mut out, &c);
+            out.push_str("</details>\n");
         }
     }
     if !s.quotes.is_empty() {

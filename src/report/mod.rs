@@ -5,12 +5,13 @@
 //! whose field names other tools and our evaluations read; they change only with a version bump.
 //! Fields beyond the contract (`url`, `removed`, `notes`, time spans, `warnings`) are additions.
 
+pub mod compare;
 pub mod html;
 pub mod text;
 
 use serde::{Deserialize, Serialize};
 
-use crate::copies::Family;
+use crate::copies::{Family, Member};
 use crate::coverage::{Conflict, Quote, SummarySentence};
 use crate::extract::{Article, Removed};
 use crate::source::InputError;
@@ -91,4 +92,15 @@ impl Report {
     pub fn family(&self, id: &str) -> Option<&Family> {
         self.families.iter().find(|f| f.id == id)
     }
+}
+
+/// One article as `article` shows it: the article, its record in its family, and the
+/// family's original when the article is a copy (what the copy is read against).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArticleView {
+    #[serde(flatten)]
+    pub article: ReportArticle,
+    pub member: Member,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<ReportArticle>,
 }

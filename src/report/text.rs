@@ -2,7 +2,128 @@
 
 use std::fmt::Write;
 
-use super::{Report, ReportArticle, ReportStory};
+use super::compare::{self, Comparison, Piece};
+use super::{ArticleView, Report, ReportArticle, ReportStory};
+
+/// How changes between a copy and its original are marked: ANSI colours for a terminal, or
+/// `[-original-]{+copy+}` (as `git diff --word-diff=plain` writes) for a pipe or a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marks {
+    Colour,
+    Plain,
+}
+
+const RED_STRUCK: &str = "\x1b[31;9m";
+const GREEN: &str = "\x1b[32m";
+const RESET: &str = "\x1b[0m";
+
+fn dropped(out: &mut String, words: &str, marks: Marks) {
+    match marks {
+        Marks::Colour => {
+            let _ = write!(out, "{RED_STRUCK}{}{RESET}", clean(words));
+        }
+        Marks::Plain => {
+            let _ = write!(out, "[-{}-]", clean(words));
+        }
+    }
+}
+
+fn added(out: &mut String, words: &str, marks: Marks) {
+    match marks {
+        Marks::Colour => {
+            let _ = write!(out, "{GREEN}{}{RESET}", clean(words));
+        }
+        Marks::Plain => {
+            let _ = write!(out, "{{+{}+}}", clean(words));
+        }
+    }
+}
+
+/// Page text may carry control characters; on a terminal they would be obeyed, not shown.
+fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// A copy's sentences against the original's, changes marked; then the sentences only one
+/// side has and the swapped-word table.
+pub fn comparison(out: &mut String, c: &Comparison, marks: Marks, indent: &str) {
+    for row in &c.rows {
+        out.push_str(indent);
+        if !row.in_order {
+            out.push_str("(moved) ");
+        }
+        for (i, p) in row.pieces.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            match p {
+                Piece::Same(w) => out.push_str(&clean(w)),
+                Piece::Swap(a, b) => {
+                    dropped(out, a, marks);
+                    added(out, b, marks);
+                }
+                Piece::Added(w) => added(out, w, marks),
+                Piece::Dropped(w) => dropped(out, w, marks),
+            }
+        }
+        out.push('\n');
+    }
+    if !c.added.is_empty() {
+        let _ = writeln!(out, "\n{indent}sentences only in the copy:");
+        for s in &c.added {
+            out.push_str(indent);
+            out.push_str("  ");
+            added(out, s, marks);
+            out.push('\n');
+        }
+    }
+    if !c.dropped.is_empty() {
+        let _ = writeln!(out, "\n{indent}sentences of the original it left out:");
+        for s in &c.dropped {
+            out.push_str(indent);
+            out.push_str("  ");
+            dropped(out, s, marks);
+            out.push('\n');
+        }
+    }
+    if !c.swaps.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{indent}swapped words: {}",
+            swap_table(c, usize::MAX, marks)
+        );
+    }
+}
+
+/// `officials→officers, said→stated ×3, ...`, the most frequent first as the evidence lists them.
+fn swap_table(c: &Comparison, limit: usize, marks: Marks) -> String {
+    let mut parts: Vec<String> = c
+        .swaps
+        .iter()
+        .take(limit)
+        .map(|(a, b, n)| {
+            let times = if *n > 1 {
+                format!(" ×{n}")
+            } else {
+                String::new()
+            };
+            match marks {
+                Marks::Colour => format!(
+                    "{RED_STRUCK}{}{RESET}→{GREEN}{}{RESET}{times}",
+                    clean(a),
+                    clean(b)
+                ),
+                Marks::Plain => format!("{}→{}{times}", clean(a), clean(b)),
+            }
+        })
+        .collect();
+    if c.swaps.len() > limit {
+        parts.push(format!("and {} more", c.swaps.len() - limit));
+    }
+    parts.join(", ")
+}
 
 fn or_dash(s: &Option<String>) -> &str {
     s.as_deref().unwrap_or("-")
@@ -70,7 +191,7 @@ fn article_line(a: &ReportArticle) -> String {
 }
 
 /// One story, as `show` prints it.
-pub fn story(r: &Report, s: &ReportStory) -> String {
+pub fn story(r: &Report, s: &ReportStory, marks: Marks) -> String {
     let mut out = String::new();
     story_header(&mut out, s);
     for (n, fid) in s.families.iter().enumerate() {
@@ -85,6 +206,19 @@ pub fn story(r: &Report, s: &ReportStory) -> String {
         for m in &f.members {
             if let Some(a) = r.article(&m.article) {
                 let _ = writeln!(out, "  {:<15} {}", m.relation.as_str(), article_line(a));
+                if let Some(c) = compare::from_evidence(&m.evidence) {
+                    let _ = writeln!(
+                        out,
+                        "      similarity {:.2}, {} sentences aligned, {} added, {} left out",
+                        m.similarity,
+                        c.rows.len(),
+                        c.added.len(),
+                        c.dropped.len()
+                    );
+                    if !c.swaps.is_empty() {
+                        let _ = writeln!(out, "      swapped: {}", swap_table(&c, 12, marks));
+                    }
+                }
                 if m.relation.as_str() == "original" {
                     let _ = writeln!(out, "      {}", or_dash(&a.title));
                     let lead: String = a
@@ -138,8 +272,34 @@ pub fn story(r: &Report, s: &ReportStory) -> String {
     out
 }
 
-/// One article as extracted, as `article` prints it.
-pub fn article(a: &ReportArticle) -> String {
+/// One article as extracted, as `article` prints it; a copy is then read against its original.
+pub fn article(v: &ArticleView, marks: Marks) -> String {
+    let mut out = extracted(&v.article);
+    if let (Some(o), Some(c)) = (&v.original, compare::from_evidence(&v.member.evidence)) {
+        let _ = writeln!(
+            out,
+            "\n{} of {} ({}, {}), similarity {:.2}:\n",
+            v.member.relation.as_str(),
+            o.id,
+            or_dash(&o.outlet),
+            o.origin,
+            v.member.similarity
+        );
+        comparison(&mut out, &c, marks, "  ");
+    } else if let Some(o) = &v.original {
+        let _ = writeln!(
+            out,
+            "\n{} of {} ({}, {})",
+            v.member.relation.as_str(),
+            o.id,
+            or_dash(&o.outlet),
+            o.origin
+        );
+    }
+    out
+}
+
+fn extracted(a: &ReportArticle) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", or_dash(&a.title));
     let authors = if a.authors.is_empty() {
