@@ -56,6 +56,48 @@ pub fn fold_char(c: char) -> char {
     }
 }
 
+/// A hasher for keys that are hashes already (or small integers): one multiplication instead
+/// of SipHash, which the standard maps would spend on every lookup of the hot loops.
+#[derive(Default, Clone, Copy)]
+pub struct MixHasher(u64);
+
+impl std::hash::Hasher for MixHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0 ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(u64::from(x));
+    }
+    fn write_usize(&mut self, x: usize) {
+        self.write_u64(x as u64);
+    }
+}
+
+pub type FastSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<MixHasher>>;
+pub type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<MixHasher>>;
+
+/// A word's hash as compared by alignment and fluency: of its lower-cased form. ASCII words
+/// (nearly all in English news) are lower-cased on the stack, without an allocation.
+pub fn word_hash(w: &str) -> u64 {
+    let b = w.as_bytes();
+    if b.len() <= 64 && b.is_ascii() {
+        let mut buf = [0u8; 64];
+        for (d, s) in buf.iter_mut().zip(b) {
+            *d = s.to_ascii_lowercase();
+        }
+        return hash64(&buf[..b.len()]);
+    }
+    hash64(w.to_lowercase().as_bytes())
+}
+
 /// A stable 64-bit hash of some bytes.
 pub fn hash64(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64_with_seed(bytes, 0x5354_4f52_594c_494e)
@@ -94,47 +136,50 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> {
 pub fn sentences(paragraph: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
-    let chars: Vec<(usize, char)> = paragraph.char_indices().collect();
-    for i in 0..chars.len() {
-        let (pos, c) = chars[i];
-        if !matches!(c, '.' | '!' | '?') {
+    let bytes = paragraph.as_bytes();
+    // Sentence ends are ASCII, so the scan goes by bytes and decodes only around them.
+    for (pos, &b) in bytes.iter().enumerate() {
+        if !matches!(b, b'.' | b'!' | b'?') || pos < start {
             continue;
         }
         // Closing quotes and brackets stay with the sentence they end.
-        let mut j = i + 1;
-        while j < chars.len() && matches!(chars[j].1, '"' | '\'' | '\u{201D}' | '\u{2019}' | ')') {
-            j += 1;
+        let mut after = paragraph[pos + 1..].char_indices();
+        let mut end = paragraph.len();
+        let mut next_start = None;
+        let mut in_space = false;
+        for (off, c) in after.by_ref() {
+            let at = pos + 1 + off;
+            if !in_space {
+                if matches!(c, '"' | '\'' | '\u{201D}' | '\u{2019}' | ')') {
+                    continue;
+                }
+                if !c.is_whitespace() {
+                    break;
+                }
+                in_space = true;
+                end = at;
+            } else if !c.is_whitespace() {
+                next_start = Some((at, c));
+                break;
+            }
         }
-        if j >= chars.len() || !chars[j].1.is_whitespace() {
+        let Some((k, next)) = next_start else {
             continue;
-        }
-        let mut k = j;
-        while k < chars.len() && chars[k].1.is_whitespace() {
-            k += 1;
-        }
-        if k >= chars.len() {
-            continue;
-        }
-        let next = chars[k].1;
+        };
         if !(next.is_uppercase()
             || next.is_ascii_digit()
             || matches!(next, '"' | '\u{201C}' | '\'' | '\u{2018}'))
         {
             continue;
         }
-        if c == '.' && is_abbreviation(&paragraph[start..pos]) {
+        if b == b'.' && is_abbreviation(&paragraph[start..pos]) {
             continue;
         }
-        let end = if j < chars.len() {
-            chars[j].0
-        } else {
-            paragraph.len()
-        };
         let s = paragraph[start..end].trim();
         if !s.is_empty() {
             out.push(s);
         }
-        start = chars[k].0;
+        start = k;
     }
     let rest = paragraph[start..].trim();
     if !rest.is_empty() {
@@ -189,9 +234,21 @@ pub static CONTRIBUTED: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// Whether a line is a credit or provenance line ("Distributed by ...", "This article was
 /// generated with the help of AI ...") rather than the story's own text.
 pub fn is_provenance_line(line: &str) -> bool {
-    CREDIT.iter().skip(1).any(|re| re.is_match(line))
-        || DERIVED.as_ref().is_some_and(|re| re.is_match(line))
-        || CONTRIBUTED.as_ref().is_some_and(|re| re.is_match(line))
+    // One pass over the line for all the patterns (it runs on every paragraph of every text).
+    static ANY: LazyLock<Option<regex::RegexSet>> = LazyLock::new(|| {
+        let patterns: Vec<&str> = CREDIT
+            .iter()
+            .skip(1)
+            .chain(DERIVED.iter())
+            .chain(CONTRIBUTED.iter())
+            .map(Regex::as_str)
+            .collect();
+        regex::RegexSet::new(patterns).ok()
+    });
+    match ANY.as_ref() {
+        Some(set) => set.is_match(line),
+        None => false,
+    }
 }
 
 #[cfg(test)]

@@ -298,16 +298,47 @@ fn worth_comparing(a: &Sentence, b: &Sentence) -> bool {
     if la > 5 * lb || lb > 5 * la {
         return false;
     }
-    a.bloom & b.bloom != 0
+    if a.bloom & b.bloom == 0 {
+        return false;
+    }
+    // `compare` rejects a pair whose common subsequence covers less than half the shorter
+    // sentence; the tokens they share at all bound that subsequence from above.
+    let need = la.min(lb).div_ceil(2);
+    let (x, y) = (&a.sorted, &b.sorted);
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while i < x.len() && j < y.len() {
+        if shared + (x.len() - i).min(y.len() - j) < need {
+            return false;
+        }
+        match x[i].cmp(&y[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared >= need.max(2)
 }
 
 /// Compares two sentences: `None` unless they align.
 fn compare(a: &Sentence, b: &Sentence) -> Option<SentenceMatch> {
+    // LCS table, one row per token of `a`, in a buffer kept between calls (the allocation
+    // cost as much as the table on short sentences).
+    thread_local! {
+        static TABLE: std::cell::RefCell<Vec<u16>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    TABLE.with_borrow_mut(|t| compare_in(a, b, t))
+}
+
+fn compare_in(a: &Sentence, b: &Sentence, t: &mut Vec<u16>) -> Option<SentenceMatch> {
     let (x, y) = (&a.hashes, &b.hashes);
     let (n, m) = (x.len(), y.len());
-    // LCS table, one row per token of `a`.
     let w = m + 1;
-    let mut t = vec![0u16; (n + 1) * w];
+    t.clear();
+    t.resize((n + 1) * w, 0);
     for i in 1..=n {
         for j in 1..=m {
             t[i * w + j] = if x[i - 1] == y[j - 1] {

@@ -35,17 +35,18 @@ these those is was were are be been being has have had it its he she they them h
 theirs we our us you your i me my not no as if than then there here also will would could \
 should can may might must do does did so such";
 
-fn function_word(lower: &str) -> Option<u64> {
-    use std::collections::HashMap;
+/// The class of a function word (its place in the list, from 16), by the hash of its
+/// lower-cased form as [`text::word_hash`] gives it.
+fn function_word(word_hash: u64) -> Option<u64> {
     use std::sync::LazyLock;
-    static SET: LazyLock<HashMap<&'static str, u64>> = LazyLock::new(|| {
+    static SET: LazyLock<text::FastMap<u64, u64>> = LazyLock::new(|| {
         FUNCTION_WORDS
             .split_whitespace()
             .enumerate()
-            .map(|(i, w)| (w, i as u64 + 16))
+            .map(|(i, w)| (text::word_hash(w), i as u64 + 16))
             .collect()
     });
-    SET.get(lower).copied()
+    SET.get(&word_hash).copied()
 }
 
 const CLASS_CAPITAL: u64 = 1;
@@ -64,6 +65,9 @@ pub struct Sentence<'a> {
     pub content: Vec<bool>,
     /// A 64-bit Bloom filter of the content words, to skip sentence pairs that share none.
     pub bloom: u64,
+    /// The token hashes sorted: how many tokens two sentences share bounds their alignment
+    /// from above, and costs a merge instead of a dynamic programme.
+    pub sorted: Vec<u64>,
 }
 
 /// A text in the forms copy detection needs.
@@ -80,7 +84,7 @@ impl<'a> Doc<'a> {
         // A sentence the text already holds says nothing new (a line repeated down the page,
         // an article pasted twice): it is kept once, so that repetition can neither inflate a
         // text nor hide that it is a copy.
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = text::FastSet::default();
         'outer: for para in text.split('\n') {
             // Credit lines and date lines say where and when, not what: a copy that adds
             // "Distributed by ..." or drops the date line has not changed the story.
@@ -98,9 +102,8 @@ impl<'a> Doc<'a> {
                     let mut bloom = 0u64;
                     let mut whole = 0u64;
                     for w in chunk {
-                        let lower = w.to_lowercase();
-                        let h = text::hash64(lower.as_bytes());
-                        let is_content = function_word(&lower).is_none();
+                        let h = text::word_hash(w);
+                        let is_content = function_word(h).is_none();
                         if is_content {
                             bloom |= 1 << (h >> 58);
                         }
@@ -111,6 +114,8 @@ impl<'a> Doc<'a> {
                     if !seen.insert(whole) {
                         continue;
                     }
+                    let mut sorted = hashes.clone();
+                    sorted.sort_unstable();
                     tokens += chunk.len();
                     sentences.push(Sentence {
                         text: s,
@@ -118,6 +123,7 @@ impl<'a> Doc<'a> {
                         hashes,
                         content,
                         bloom,
+                        sorted,
                     });
                 }
             }
@@ -128,16 +134,23 @@ impl<'a> Doc<'a> {
 
 /// The sampled skeleton keys of a text, sorted and distinct.
 pub fn keys(text: &str) -> Vec<u64> {
-    let mut features: Vec<u64> = Vec::new();
-    let mut classes: Vec<u64> = Vec::new();
-    for para in text.split('\n') {
-        for s in text::sentences(para) {
+    Doc::new(text).keys()
+}
+
+impl Doc<'_> {
+    /// The sampled skeleton keys of the text, sorted and distinct. Read from the sentences the
+    /// alignment compares, so that credit lines, date lines and repeated lines, which say
+    /// nothing of the story, make no keys (a "Distributed by" line would otherwise tie every
+    /// page of a site together).
+    pub fn keys(&self) -> Vec<u64> {
+        let mut features: Vec<u64> = Vec::new();
+        let mut classes: Vec<u64> = Vec::new();
+        for s in &self.sentences {
             classes.clear();
-            for (i, w) in text::words(s).enumerate() {
-                let lower = w.to_lowercase();
-                let c = if let Some(f) = function_word(&lower) {
+            for (i, (w, &h)) in s.words.iter().zip(&s.hashes).enumerate() {
+                let c = if let Some(f) = function_word(h) {
                     f
-                } else if w.chars().any(|c| c.is_ascii_digit()) {
+                } else if w.bytes().any(|c| c.is_ascii_digit()) {
                     CLASS_DIGIT
                 } else if i > 0 && w.chars().next().is_some_and(char::is_uppercase) {
                     CLASS_CAPITAL
@@ -157,7 +170,13 @@ pub fn keys(text: &str) -> Vec<u64> {
                 features.push(hash_classes(win));
             }
         }
+        sample(features)
     }
+}
+
+/// Keys from a text's features: a content-defined sample, so that a part of a text keeps the
+/// part of the keys it holds.
+fn sample(mut features: Vec<u64>) -> Vec<u64> {
     features.sort_unstable();
     features.dedup();
     let mut sampled: Vec<u64> = features.iter().copied().filter(|h| h % 4 == 0).collect();

@@ -7,15 +7,13 @@
 //! common boilerplate or one report copied many times; later holders are not added (the first
 //! ones already lead to the family), which bounds both memory and candidate lists.
 
-use std::collections::HashMap;
-
 /// Articles kept per key.
 pub const MAX_POSTINGS: usize = 32;
 
 #[derive(Debug, Default)]
 pub struct KeyIndex {
     main: Vec<(u32, u32)>,
-    buffer: HashMap<u32, Vec<u32>>,
+    buffer: crate::text::FastMap<u32, Vec<u32>>,
     buffered: usize,
 }
 
@@ -32,19 +30,24 @@ impl KeyIndex {
 
     /// Articles sharing keys with `keys`, with how many each shares, most first (then oldest).
     pub fn candidates(&self, keys: &[u64]) -> Vec<(u32, u32)> {
-        let mut hits: HashMap<u32, u32> = HashMap::new();
+        // Every posting of every key, then runs counted: a sort of a few hundred integers beats
+        // a hash map of counts.
+        let mut slots: Vec<u32> = Vec::new();
         for &key in keys {
             let k = Self::short(key);
-            for &(_, slot) in self.postings_in_main(k) {
-                *hits.entry(slot).or_default() += 1;
-            }
+            slots.extend(self.postings_in_main(k).iter().map(|p| p.1));
             if let Some(v) = self.buffer.get(&k) {
-                for &slot in v {
-                    *hits.entry(slot).or_default() += 1;
-                }
+                slots.extend_from_slice(v);
             }
         }
-        let mut out: Vec<(u32, u32)> = hits.into_iter().collect();
+        slots.sort_unstable();
+        let mut out: Vec<(u32, u32)> = Vec::new();
+        for s in slots {
+            match out.last_mut() {
+                Some(last) if last.0 == s => last.1 += 1,
+                _ => out.push((s, 1)),
+            }
+        }
         out.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         out
     }

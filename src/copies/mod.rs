@@ -126,6 +126,78 @@ impl TextSource for MemTexts {
     }
 }
 
+/// Texts in an append-only file, with only their offsets in memory (12 bytes an article): for
+/// streams too large to hold, as the scaling bench runs. Reading a text back costs a seek; the
+/// operating system's page cache keeps recent ones at hand.
+#[derive(Debug)]
+pub struct FileTexts {
+    file: std::cell::RefCell<std::io::BufWriter<std::fs::File>>,
+    spans: Vec<(u64, u32)>,
+    end: u64,
+    /// The first write or read that failed: texts after it read back empty.
+    failed: std::cell::RefCell<Option<std::io::Error>>,
+}
+
+impl FileTexts {
+    /// Creates (or truncates) the file at `path`.
+    pub fn create(path: &std::path::Path) -> std::io::Result<Self> {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(true)
+            .read(true)
+            .write(true)
+            .open(path)?;
+        Ok(FileTexts {
+            file: std::cell::RefCell::new(std::io::BufWriter::with_capacity(1 << 20, file)),
+            spans: Vec::new(),
+            end: 0,
+            failed: std::cell::RefCell::new(None),
+        })
+    }
+
+    /// The first input/output error, if any: a caller checks it before trusting the results.
+    pub fn error(&self) -> Option<String> {
+        self.failed.borrow().as_ref().map(|e| e.to_string())
+    }
+
+    fn read(&self, at: u64, len: usize) -> std::io::Result<String> {
+        use std::io::{Read, Seek, SeekFrom, Write};
+        let mut w = self.file.borrow_mut();
+        w.flush()?;
+        let f = w.get_mut();
+        f.seek(SeekFrom::Start(at))?;
+        let mut buf = vec![0u8; len];
+        f.read_exact(&mut buf)?;
+        f.seek(SeekFrom::Start(self.end))?;
+        Ok(String::from_utf8(buf).unwrap_or_default())
+    }
+}
+
+impl TextSource for FileTexts {
+    fn push(&mut self, text: &str) -> u32 {
+        use std::io::Write;
+        let len = text.len().min(u32::MAX as usize);
+        if let Err(e) = self.file.get_mut().write_all(&text.as_bytes()[..len]) {
+            self.failed.get_mut().get_or_insert(e);
+        }
+        self.spans.push((self.end, len as u32));
+        self.end += len as u64;
+        (self.spans.len() - 1) as u32
+    }
+    fn get(&self, slot: u32) -> Cow<'_, str> {
+        let Some(&(at, len)) = self.spans.get(slot as usize) else {
+            return Cow::Borrowed("");
+        };
+        match self.read(at, len as usize) {
+            Ok(t) => Cow::Owned(t),
+            Err(e) => {
+                self.failed.borrow_mut().get_or_insert(e);
+                Cow::Borrowed("")
+            }
+        }
+    }
+}
+
 /// An article's new family and member record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Update {
@@ -156,6 +228,19 @@ pub struct Engine<T: TextSource> {
     updates: Vec<Update>,
     /// Members taken out of a family (with the family they left), waiting to be placed again.
     evicted: Vec<(u32, usize)>,
+    pub stats: Stats,
+}
+
+/// Where the engine's time goes, for benches and for tuning: candidate generation (keys and
+/// index), verification (reading candidates' texts and aligning), and the rest of placing
+/// (choosing originals, evidence, merges).
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Stats {
+    pub candidates_ns: u64,
+    pub verify_ns: u64,
+    pub decide_ns: u64,
+    pub families_verified: u64,
+    pub added: u64,
 }
 
 impl<T: TextSource> Engine<T> {
@@ -171,12 +256,18 @@ impl<T: TextSource> Engine<T> {
             fluency: Fluency::default(),
             updates: Vec::new(),
             evicted: Vec::new(),
+            stats: Stats::default(),
         }
     }
 
     /// Counts a text's word pairs for the fluency measure (call before adding it).
     pub fn observe(&mut self, text: &str) {
         self.fluency.observe(&Doc::new(text));
+    }
+
+    /// Where the engine keeps its texts.
+    pub fn texts(&self) -> &T {
+        &self.texts
     }
 
     /// Takes the updates made since the last call, in order.
@@ -187,10 +278,19 @@ impl<T: TextSource> Engine<T> {
     /// Places an arriving article: it joins (or merges) the families it is a copy in, or
     /// founds one. Returns its slot.
     pub fn add(&mut self, meta: Meta, text: &str) -> u32 {
-        let (slot, keys) = self.admit(meta, text);
-        self.place(slot, &keys, text, None);
+        let t = std::time::Instant::now();
+        let slot = self.admit(meta, text);
+        self.stats.decide_ns += t.elapsed().as_nanos() as u64;
+        let t = std::time::Instant::now();
+        let doc = Doc::new(text);
+        let keys = doc.keys();
+        self.stats.candidates_ns += t.elapsed().as_nanos() as u64;
+        self.place(slot, &keys, &doc, None);
+        let t = std::time::Instant::now();
         self.make_findable(slot, &keys);
+        self.stats.candidates_ns += t.elapsed().as_nanos() as u64;
         self.replace_evicted();
+        self.stats.added += 1;
         slot
     }
 
@@ -208,16 +308,18 @@ impl<T: TextSource> Engine<T> {
                 break;
             }
             let text = self.texts.get(slot).into_owned();
-            let keys = doc::keys(&text);
-            self.place(slot, &keys, &text, Some(left));
+            let doc = Doc::new(&text);
+            let keys = doc.keys();
+            self.place(slot, &keys, &doc, Some(left));
         }
     }
 
     /// Puts the article in `slot` in the family it is a copy in (merging any others it holds),
     /// or in a family of its own. `evicted_from` is the family an evicted member left: it is not
     /// tried again, and it names the member's new family.
-    fn place(&mut self, slot: u32, keys: &[u64], text: &str, evicted_from: Option<usize>) {
+    fn place(&mut self, slot: u32, keys: &[u64], own: &Doc, evicted_from: Option<usize>) {
         let hash = self.metas[slot as usize].text_hash;
+        let started = std::time::Instant::now();
 
         // (family, similarity, via, share of the family's text the newcomer holds)
         let mut matched: Vec<(usize, f64, u32, f64)> = Vec::new();
@@ -243,21 +345,25 @@ impl<T: TextSource> Engine<T> {
                     tries.push((fam, cand));
                 }
             }
+            self.stats.candidates_ns += started.elapsed().as_nanos() as u64;
+            let started = std::time::Instant::now();
+            self.stats.families_verified += tries.len() as u64;
             if !tries.is_empty() {
-                let own = Doc::new(text);
                 for (fam, cand) in tries {
                     // A family is joined as a copy of its original, not of whichever member
                     // the keys found: a fragment in the family (a quote, a lead) is also in
                     // independent reports, and joining through it would chain them in.
                     let orig = self.fams[fam].original;
                     let otext = self.texts.get(orig);
-                    let al = align(&Doc::new(&otext), &own);
+                    let al = align(&Doc::new(&otext), own);
                     if al.is_copy() {
                         matched.push((fam, al.similarity(), cand, al.covered_a));
                     }
                 }
             }
+            self.stats.verify_ns += started.elapsed().as_nanos() as u64;
         }
+        let started = std::time::Instant::now();
         if matched.is_empty() {
             let article = &self.metas[slot as usize].id;
             let id = match evicted_from {
@@ -297,16 +403,17 @@ impl<T: TextSource> Engine<T> {
             }
             self.contest(target, slot, via);
         }
+        self.stats.decide_ns += started.elapsed().as_nanos() as u64;
     }
 
     /// Keeps an arriving article's text, metadata and provenance (in no family yet); returns
-    /// its slot and copy keys.
-    fn admit(&mut self, meta: Meta, text: &str) -> (u32, Vec<u64>) {
+    /// its slot.
+    fn admit(&mut self, meta: Meta, text: &str) -> u32 {
         let slot = self.texts.push(text);
         self.prov.push(original::credit(&meta, text));
         self.metas.push(meta);
         self.fam_of.push(u32::MAX);
-        (slot, doc::keys(text))
+        slot
     }
 
     /// Lets later articles find this one, by exact text and by copy keys.
@@ -321,7 +428,8 @@ impl<T: TextSource> Engine<T> {
     /// Puts back an article whose family is already known (read from the store), without
     /// comparing it with anything: the engine can then place newcomers against it.
     pub fn restore(&mut self, meta: Meta, text: &str, family: &str, is_original: bool) -> u32 {
-        let (slot, keys) = self.admit(meta, text);
+        let slot = self.admit(meta, text);
+        let keys = doc::keys(text);
         let fam = match self.fams.iter().position(|f| f.id == family) {
             Some(f) => f,
             None => {

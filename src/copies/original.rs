@@ -89,7 +89,7 @@ impl Fluency {
 
     /// Counts the word pairs and the sentences of a text (each distinct one once per text).
     pub fn observe(&mut self, doc: &Doc) {
-        let mut seen = HashSet::new();
+        let mut seen = crate::text::FastSet::default();
         for s in &doc.sentences {
             let key = Self::sentence_key(s);
             if !s.hashes.is_empty() && seen.insert(key) {

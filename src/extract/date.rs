@@ -141,7 +141,7 @@ fn ymd(y: &str, m: Option<u32>, d: &str) -> Option<String> {
 /// The date of a line that is a date and little else ("Published 9:40 AM EST, March 3, 2024",
 /// "Updated on July 9, 2025"), as opposed to a sentence that mentions one.
 pub fn date_line(line: &str) -> Option<String> {
-    if line.split_whitespace().count() > 16 {
+    if line.split_whitespace().nth(16).is_some() {
         return None;
     }
     let (date, span) = find_date_span(line)?;
