@@ -14,6 +14,9 @@
 //! `score.py copies` and `storyline eval --task copies` read. Deterministic for a seed.
 //!
 //! usage: copygen --ecb ../shared/data/stories/ecbplus --out DIR [--split train] [--seed 7]
+//!        copygen --ecb ../shared/data/stories/ecbplus --out DIR --scale N (see `scale`)
+
+mod scale;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -417,6 +420,10 @@ fn main() {
         })
         .collect();
     articles.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+    if let Some(n) = arg("--scale").and_then(|s| s.parse::<usize>().ok()) {
+        scale::run(&articles, n, seed, Path::new(&out));
+        return;
+    }
     // ECB+ itself holds syndicated copies (the same wire report on two sites). Left in, they
     // would be gold "independent" pairs that are really copies; keep the first of each group,
     // judged by a method independent of storyline's: word 5-gram containment of 0.3 or more

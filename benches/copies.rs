@@ -1,0 +1,202 @@
+//! Copy detection at scale: streams a corpus through the copies engine with texts kept on disk,
+//! as a long-running ingest would, and reports time, memory and quality as one JSON line.
+//!
+//! usage: cargo bench --bench copies -- CORPUS.jsonl [LABELS.json]
+//!
+//! CORPUS holds `{id, text, published}` records in stream order (`copygen --scale N` writes
+//! them). Timed: the engine's own work (word-pair counting, candidate generation, verification
+//! by alignment, choosing originals, evidence), not reading and parsing the JSON. Memory: the
+//! process's resident set before the engine starts and at its peak, read from /proc (Linux);
+//! what the engine holds per article is the difference over the article count. The fluency
+//! sketch is a fixed 4 MiB whatever the corpus, reported apart. With LABELS, pair precision and
+//! recall of same-family pairs and recall per relation, as `storyline eval --task copies`.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use storyline::copies::{Engine, FileTexts, Meta};
+
+fn proc_status_kib(field: &str) -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    s.lines()
+        .find(|l| l.starts_with(field))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+fn records(path: &str, mut f: impl FnMut(&str, &str, Option<&str>)) {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("cannot open {path}: {e}"));
+    for line in BufReader::with_capacity(1 << 20, file).lines() {
+        let Ok(line) = line else { continue };
+        let Ok(v) = serde_json::from_str::<Value>(&line) else {
+            continue;
+        };
+        let (Some(id), Some(text)) = (v["id"].as_str(), v["text"].as_str()) else {
+            continue;
+        };
+        f(id, text, v["published"].as_str());
+    }
+}
+
+fn pairs(n: u64) -> u64 {
+    n * n.saturating_sub(1) / 2
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let Some(corpus) = args.first() else {
+        eprintln!("usage: cargo bench --bench copies -- CORPUS.jsonl [LABELS.json]");
+        std::process::exit(2);
+    };
+    let texts_path =
+        std::env::temp_dir().join(format!("storyline-bench-{}.texts", std::process::id()));
+    let rss_before = proc_status_kib("VmRSS:").unwrap_or(0);
+    let mut engine = Engine::new(FileTexts::create(&texts_path).expect("create the texts file"));
+
+    let mut busy = Duration::ZERO;
+    records(corpus, |_, text, _| {
+        let t = Instant::now();
+        engine.observe(text);
+        busy += t.elapsed();
+    });
+    let observe = busy;
+
+    // Family per article, from the engine's updates (drained as they come, as a store would).
+    let mut ids: Vec<String> = Vec::new();
+    let mut family_of: Vec<u32> = Vec::new();
+    let mut family_ids: HashMap<String, u32> = HashMap::new();
+    let mut apply = |engine: &mut Engine<FileTexts>, family_of: &mut Vec<u32>| {
+        for u in engine.take_updates() {
+            let next = family_ids.len() as u32;
+            let f = *family_ids.entry(u.family).or_insert(next);
+            let slot = u.slot as usize;
+            if family_of.len() <= slot {
+                family_of.resize(slot + 1, u32::MAX);
+            }
+            family_of[slot] = f;
+        }
+    };
+    let mut latencies: Vec<u32> = Vec::new();
+    records(corpus, |id, text, published| {
+        let meta = Meta {
+            id: id.to_string(),
+            published: published.map(String::from),
+            outlet: None,
+            url: None,
+            text_hash: storyline::text::hash64(text.as_bytes()),
+        };
+        let t = Instant::now();
+        engine.add(meta, text);
+        let took = t.elapsed();
+        busy += took;
+        latencies.push(took.as_micros().min(u32::MAX as u128) as u32);
+        ids.push(id.to_string());
+        apply(&mut engine, &mut family_of);
+    });
+    let t = Instant::now();
+    engine.settle();
+    busy += t.elapsed();
+    apply(&mut engine, &mut family_of);
+    let stats = engine.stats.clone();
+    let rss_peak = proc_status_kib("VmHWM:").unwrap_or(0);
+    let rss_end = proc_status_kib("VmRSS:").unwrap_or(0);
+    if let Some(e) = engine_error(&engine) {
+        eprintln!("copies bench: the texts file failed: {e}");
+        std::process::exit(1);
+    }
+    drop(engine);
+    let _ = std::fs::remove_file(&texts_path);
+
+    let n = ids.len().max(1) as f64;
+    latencies.sort_unstable();
+    let pct = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 - 1.0) * p) as usize)
+            .copied()
+            .unwrap_or(0)
+    };
+    let sketch_kib = 4096.0;
+    let held_kib = rss_end.saturating_sub(rss_before) as f64;
+    let mut out = json!({
+        "corpus": corpus,
+        "articles": ids.len(),
+        "families": family_ids.len(),
+        "seconds": busy.as_secs_f64(),
+        "seconds_counting_word_pairs": observe.as_secs_f64(),
+        "articles_per_second": n / busy.as_secs_f64().max(1e-9),
+        "add_latency_us": {"p50": pct(0.5), "p99": pct(0.99), "max": pct(1.0)},
+        "seconds_candidates": stats.candidates_ns as f64 / 1e9,
+        "seconds_verification": stats.verify_ns as f64 / 1e9,
+        "seconds_candidates_and_verification": (stats.candidates_ns + stats.verify_ns) as f64 / 1e9,
+        "seconds_deciding": stats.decide_ns as f64 / 1e9,
+        "families_verified_per_article": stats.families_verified as f64 / n,
+        "rss_before_mib": rss_before as f64 / 1024.0,
+        "rss_end_mib": rss_end as f64 / 1024.0,
+        "rss_peak_mib": rss_peak as f64 / 1024.0,
+        "bytes_per_article": held_kib * 1024.0 / n,
+        "bytes_per_article_without_sketch": (held_kib - sketch_kib).max(0.0) * 1024.0 / n,
+    });
+    if let Some(labels) = args.get(1) {
+        out["quality"] = score(labels, &ids, &family_of);
+    }
+    println!("{out}");
+}
+
+fn engine_error(e: &Engine<FileTexts>) -> Option<String> {
+    e.texts().error()
+}
+
+/// Pair precision and recall of same-family pairs, and recall per relation of copies found in
+/// their original's family.
+fn score(labels: &str, ids: &[String], family_of: &[u32]) -> Value {
+    let gold: serde_json::Map<String, Value> =
+        serde_json::from_str(&std::fs::read_to_string(labels).expect("read labels"))
+            .expect("labels");
+    let fam: HashMap<&str, u32> = ids
+        .iter()
+        .zip(family_of)
+        .map(|(i, f)| (i.as_str(), *f))
+        .collect();
+    let mut joint: HashMap<(&str, u32), u64> = HashMap::new();
+    let mut by_gold: HashMap<&str, u64> = HashMap::new();
+    let mut by_pred: HashMap<u32, u64> = HashMap::new();
+    let mut hits: HashMap<&str, (u64, u64)> = HashMap::new();
+    for (id, g) in &gold {
+        let Some(&p) = fam.get(id.as_str()) else {
+            continue;
+        };
+        let gf = g["family"].as_str().unwrap_or("");
+        *joint.entry((gf, p)).or_default() += 1;
+        *by_gold.entry(gf).or_default() += 1;
+        *by_pred.entry(p).or_default() += 1;
+        let rel = g["relation"].as_str().unwrap_or("");
+        if rel != "original" {
+            let e = hits.entry(rel).or_default();
+            e.1 += 1;
+            let orig = g["original_url"].as_str().unwrap_or("");
+            if fam.get(orig) == Some(&p) {
+                e.0 += 1;
+            }
+        }
+    }
+    let tp: u64 = joint.values().map(|&n| pairs(n)).sum();
+    let gp: u64 = by_gold.values().map(|&n| pairs(n)).sum();
+    let pp: u64 = by_pred.values().map(|&n| pairs(n)).sum();
+    let (p, r) = (tp as f64 / pp.max(1) as f64, tp as f64 / gp.max(1) as f64);
+    let recall: serde_json::Map<String, Value> = hits
+        .iter()
+        .map(|(k, (h, t))| (k.to_string(), json!(*h as f64 / (*t).max(1) as f64)))
+        .collect();
+    json!({"pair_P": p, "pair_R": r, "pair_F1": 2.0 * p * r / (p + r).max(1e-12), "recall_by_relation": recall})
+}
+
+// The binary's allocator, so that the bench measures what `storyline` runs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
