@@ -2,7 +2,7 @@
 //!
 //! Postings live in one sorted vector of `(key, slot)` pairs (keys cut to 32 bits: a false
 //! match costs one verification, never a wrong family) plus a hash-map buffer of recent
-//! insertions, merged into the vector when it grows past a quarter of it, so insertion is
+//! insertions, merged into the vector when it grows past an eighth of it, so insertion is
 //! amortised linear and lookups are a binary search. A key held by [`MAX_POSTINGS`] articles is
 //! common boilerplate or one report copied many times; later holders are not added (the first
 //! ones already lead to the family), which bounds both memory and candidate lists.
@@ -13,6 +13,11 @@ pub const MAX_POSTINGS: usize = 32;
 #[derive(Debug, Default)]
 pub struct KeyIndex {
     main: Vec<(u32, u32)>,
+    /// Where each run of keys sharing their top `shift`-complement bits starts in `main`: a
+    /// lookup reads one or two cache lines instead of binary-searching megabytes (keys are
+    /// hashes, so the runs are short).
+    dir: Vec<u32>,
+    shift: u32,
     buffer: crate::text::FastMap<u32, Vec<u32>>,
     buffered: usize,
 }
@@ -23,9 +28,32 @@ impl KeyIndex {
     }
 
     fn postings_in_main(&self, k: u32) -> &[(u32, u32)] {
-        let lo = self.main.partition_point(|p| p.0 < k);
-        let hi = lo + self.main[lo..].partition_point(|p| p.0 == k);
-        &self.main[lo..hi]
+        let run = if self.dir.is_empty() {
+            &self.main[..]
+        } else {
+            let b = (k >> self.shift) as usize;
+            &self.main[self.dir[b] as usize..self.dir[b + 1] as usize]
+        };
+        let lo = run.partition_point(|p| p.0 < k);
+        let hi = lo + run[lo..].partition_point(|p| p.0 == k);
+        &run[lo..hi]
+    }
+
+    /// Rebuilds the directory for the current `main`: about four postings a bucket.
+    fn index_main(&mut self) {
+        let bits = (self.main.len() / 4).max(1).ilog2().clamp(8, 28);
+        self.shift = 32 - bits;
+        let buckets = 1usize << bits;
+        self.dir.clear();
+        self.dir.reserve(buckets + 1);
+        let mut at = 0usize;
+        for b in 0..buckets {
+            while at < self.main.len() && ((self.main[at].0 >> self.shift) as usize) < b {
+                at += 1;
+            }
+            self.dir.push(at as u32);
+        }
+        self.dir.push(self.main.len() as u32);
     }
 
     /// Articles sharing keys with `keys`, with how many each shares, most first (then oldest).
@@ -52,6 +80,18 @@ impl KeyIndex {
         out
     }
 
+    /// Bytes held (vectors at capacity; the buffer's map approximately).
+    pub fn heap_bytes(&self) -> usize {
+        self.main.capacity() * 8
+            + self.dir.capacity() * 4
+            + self.buffer.capacity() * (4 + 24 + 1)
+            + self
+                .buffer
+                .values()
+                .map(|v| v.capacity() * 4)
+                .sum::<usize>()
+    }
+
     pub fn insert(&mut self, slot: u32, keys: &[u64]) {
         for &key in keys {
             let k = Self::short(key);
@@ -62,7 +102,7 @@ impl KeyIndex {
             self.buffer.entry(k).or_default().push(slot);
             self.buffered += 1;
         }
-        if self.buffered > 65_536.max(self.main.len() / 4) {
+        if self.buffered > 8_192.max(self.main.len() / 8) {
             self.merge();
         }
     }
@@ -90,6 +130,7 @@ impl KeyIndex {
         merged.extend_from_slice(&fresh[j..]);
         self.main = merged;
         self.buffered = 0;
+        self.index_main();
     }
 }
 

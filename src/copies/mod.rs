@@ -265,6 +265,46 @@ impl<T: TextSource> Engine<T> {
         self.fluency.observe(&Doc::new(text));
     }
 
+    /// Bytes the engine holds, by part (vectors at capacity, strings at length, maps
+    /// approximately): what copy detection keeps per article, texts apart.
+    pub fn heap_bytes(&self) -> serde_json::Value {
+        let s = |x: &Option<String>| x.as_ref().map_or(0, String::capacity);
+        let metas: usize = self.metas.capacity() * std::mem::size_of::<Meta>()
+            + self
+                .metas
+                .iter()
+                .map(|m| m.id.capacity() + s(&m.published) + s(&m.outlet) + s(&m.url))
+                .sum::<usize>();
+        let prov: usize = self.prov.capacity() * std::mem::size_of::<Provenance>()
+            + self
+                .prov
+                .iter()
+                .map(|p| {
+                    p.cites
+                        .iter()
+                        .chain(&p.found)
+                        .map(String::capacity)
+                        .sum::<usize>()
+                        + (p.cites.len() + p.found.len()) * 24
+                })
+                .sum::<usize>();
+        let fams: usize = self.fams.capacity() * std::mem::size_of::<Fam>()
+            + self
+                .fams
+                .iter()
+                .map(|f| f.id.capacity() + f.members.capacity() * 4)
+                .sum::<usize>()
+            + self.fam_of.capacity() * 4;
+        let exact = self.exact.capacity() * (8 + 4 + 1);
+        let index = self.index.heap_bytes();
+        serde_json::json!({
+            "metadata": metas, "provenance": prov, "families": fams,
+            "exact_hashes": exact, "key_index": index,
+            "word_pair_sketch": self.fluency.heap_bytes(),
+            "total": metas + prov + fams + exact + index + self.fluency.heap_bytes(),
+        })
+    }
+
     /// Where the engine keeps its texts.
     pub fn texts(&self) -> &T {
         &self.texts

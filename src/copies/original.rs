@@ -108,6 +108,10 @@ impl Fluency {
         }
     }
 
+    pub fn heap_bytes(&self) -> usize {
+        self.rows.capacity() * 2
+    }
+
     fn count(&self, h: u64) -> u16 {
         Self::cells(h)
             .iter()
@@ -165,9 +169,9 @@ pub struct Provenance {
     /// from other articles, +1 for a "contributed reporting" line (clamped to -2..=3).
     pub score: i32,
     /// Other outlets it names as the source, squashed (lowercase letters and digits).
-    pub cites: Vec<String>,
+    pub cites: Box<[String]>,
     /// The lines found, for the evidence.
-    pub found: Vec<String>,
+    pub found: Box<[String]>,
 }
 
 fn own_names(meta: &Meta) -> Vec<String> {
@@ -204,7 +208,9 @@ pub fn credit(meta: &Meta, text: &str) -> Provenance {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    let mut p = Provenance::default();
+    let mut score = 0;
+    let mut cites: Vec<String> = Vec::new();
+    let mut found: Vec<String> = Vec::new();
     for re in CREDIT.iter() {
         for c in re.captures_iter(&head_tail).take(3) {
             let Some(name) = c.get(1) else { continue };
@@ -213,8 +219,8 @@ pub fn credit(meta: &Meta, text: &str) -> Provenance {
                 continue;
             }
             let mine = names_own(&own, &n);
-            p.score += if mine { 2 } else { -2 };
-            p.found.push(format!(
+            score += if mine { 2 } else { -2 };
+            found.push(format!(
                 "{} ({})",
                 c.get(0).map_or("", |m| m.as_str()).trim(),
                 if mine {
@@ -223,25 +229,28 @@ pub fn credit(meta: &Meta, text: &str) -> Provenance {
                     "another outlet"
                 }
             ));
-            if !mine && !p.cites.contains(&n) {
-                p.cites.push(n);
+            if !mine && !cites.contains(&n) {
+                cites.push(n);
             }
         }
     }
     if DERIVED.as_ref().is_some_and(|re| re.is_match(&head_tail)) {
-        p.score -= 2;
-        p.found
-            .push("a line saying it was generated from other articles".to_string());
+        score -= 2;
+        found.push("a line saying it was generated from other articles".to_string());
     }
     if CONTRIBUTED
         .as_ref()
         .is_some_and(|re| re.is_match(&head_tail))
     {
-        p.score += 1;
-        p.found.push("a contributed-reporting line".to_string());
+        score += 1;
+        found.push("a contributed-reporting line".to_string());
     }
-    p.score = p.score.clamp(-2, 3);
-    p
+    // Boxed slices: the engine keeps one of these per article, nearly always empty.
+    Provenance {
+        score: score.clamp(-2, 3),
+        cites: cites.into_boxed_slice(),
+        found: found.into_boxed_slice(),
+    }
 }
 
 /// Why one text was judged the original of another.
@@ -431,7 +440,7 @@ mod tests {
         assert_eq!(credit(&wire, text).score, 2);
         assert_eq!(credit(&station, text).score, -2);
         assert_eq!(
-            credit(&station, text).cites,
+            credit(&station, text).cites.to_vec(),
             vec!["coastlinewire".to_string()]
         );
         let republished =
