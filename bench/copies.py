@@ -102,9 +102,9 @@ def main():
     rel = ["exact", "near_duplicate", "spun", "rewrite"]
     print("| articles | storyline: all of copy detection (s) | candidates + verification (s) "
           "| datasketch MinHashLSH (s) | speed-up (cand.+verif.) | articles/s (all) "
-          "| add p50 / p99 (µs) | memory/article (B, sketch apart) | storyline recall "
+          "| add p50 / p99 (µs) | resident/article (B) | engine heap/article (B) | storyline recall "
           + " / ".join(rel) + " | datasketch recall " + " / ".join(rel) + " | storyline pair P |")
-    print("|" + "---|" * 11)
+    print("|" + "---|" * 12)
     for n, o, p in rows:
         q = o.get("quality", {})
         ours_rec = " / ".join(f"{q.get('recall_by_relation', {}).get(k, 0):.3f}" for k in rel)
@@ -117,7 +117,8 @@ def main():
         lat = o["add_latency_us"]
         print(f"| {n:,} | {o['seconds']:.2f} | {cv:.2f} | {peer_s} | {speed} | "
               f"{o['articles_per_second']:,.0f} | {lat['p50']} / {lat['p99']} | "
-              f"{o['bytes_per_article_without_sketch']:,.0f} | {ours_rec} | {peer_rec} | "
+              f"{o['bytes_per_article']:,.0f} | {o['engine_bytes_per_article']['total']:,.0f} | "
+              f"{ours_rec} | {peer_rec} | "
               f"{q.get('pair_P', 0):.4f} |")
 
 

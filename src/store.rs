@@ -600,7 +600,7 @@ fn insert_article(
         .into_iter()
         .collect();
     if !keys.is_empty() {
-        let need = if keys.len() >= 4 { 2 } else { 1 };
+        let need = copies::copies_needed(keys.len());
         let marks = vec!["?"; keys.len()].join(",");
         let mut stmt = tx.prepare(&format!(
             "SELECT seq FROM copy_keys WHERE key IN ({marks}) GROUP BY seq HAVING COUNT(*) >= {need}

@@ -95,6 +95,17 @@ pub fn family_id(founder_article: &str) -> String {
     ))
 }
 
+/// Keys a candidate must share with a newcomer to be verified: one for a text too short to
+/// have more, then more as texts grow (a long text shares two or three keys with many
+/// unrelated ones by chance; a copy of it shares a good part of its keys).
+pub fn copies_needed(keys: usize) -> u32 {
+    match keys {
+        0..=3 => 1,
+        4..=23 => 2,
+        _ => 3,
+    }
+}
+
 /// Families to verify per arriving article (each through its best candidate).
 const MAX_FAMILIES_CHECKED: usize = 6;
 /// Members of a family whose texts are compared when its original is decided (after the
@@ -369,7 +380,7 @@ impl<T: TextSource> Engine<T> {
         if let Some(s) = exact {
             matched.push((self.fam_of[s as usize] as usize, 1.0, s, 1.0));
         } else {
-            let need = if keys.len() >= 4 { 2 } else { 1 };
+            let need = copies_needed(keys.len());
             let mut seen_fams: Vec<usize> = Vec::new();
             let mut tries: Vec<(usize, u32)> = Vec::new();
             for (cand, shared) in self.index.candidates(keys) {
