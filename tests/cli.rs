@@ -409,12 +409,7 @@ fn ingest_is_idempotent_and_the_store_answers() {
     // The wire, its two exact copies, a near-duplicate and a spun copy: ingest places them
     // in one family as analyze does.
     assert_eq!(shown["articles"].as_array().unwrap().len(), 5);
-    let html = storyline()
-        .args(["show", id, "--format", "html", "--db"])
-        .arg(&db)
-        .output()
-        .unwrap();
-    let html = String::from_utf8_lossy(&html.stdout);
+    let html = show_html(id, &db);
     assert!(html.starts_with("<!doctype html>") && html.contains("Warehouse fire burns"));
     let text = storyline()
         .args(["show", id, "--db"])
@@ -444,6 +439,16 @@ fn ingest_is_idempotent_and_the_store_answers() {
         .code(1);
 }
 
+/// `show ID --format html` from a store, as text.
+fn show_html(id: &str, db: &Path) -> String {
+    let out = storyline()
+        .args(["show", id, "--format", "html", "--db"])
+        .arg(db)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 #[test]
 fn html_output_escapes_page_content() {
     let dir = tempfile::tempdir().unwrap();
@@ -459,12 +464,7 @@ fn html_output_escapes_page_content() {
             .unwrap(),
     );
     let id = stories[0]["id"].as_str().unwrap();
-    let html = storyline()
-        .args(["show", id, "--format", "html", "--db"])
-        .arg(&db)
-        .output()
-        .unwrap();
-    let html = String::from_utf8_lossy(&html.stdout);
+    let html = show_html(id, &db);
     assert!(!html.contains("<script>"), "{html}");
     assert!(html.contains("&lt;script&gt;"));
 }
@@ -755,12 +755,7 @@ fn a_copy_is_shown_against_its_original_with_its_swaps_marked() {
         "{html}"
     );
     assert!(!html.contains("<img"), "page text must be escaped: {html}");
-    let story_html = storyline()
-        .args(["show", id, "--format", "html", "--db"])
-        .arg(&db)
-        .output()
-        .unwrap();
-    let story_html = String::from_utf8_lossy(&story_html.stdout);
+    let story_html = show_html(id, &db);
     assert!(story_html.contains("<details>") && story_html.contains("<ins>stated</ins>"));
     assert!(!story_html.contains("<img"));
 }

@@ -70,21 +70,20 @@ pub fn comparison(out: &mut String, c: &Comparison, marks: Marks, indent: &str) 
         }
         out.push('\n');
     }
-    if !c.added.is_empty() {
-        let _ = writeln!(out, "\n{indent}sentences only in the copy:");
-        for s in &c.added {
-            out.push_str(indent);
-            out.push_str("  ");
-            added(out, s, marks);
-            out.push('\n');
+    type Mark = fn(&mut String, &str, Marks);
+    let sections: [(&str, &[String], Mark); 2] = [
+        ("sentences only in the copy", &c.added, added),
+        ("sentences of the original it left out", &c.dropped, dropped),
+    ];
+    for (heading, sentences, mark) in sections {
+        if sentences.is_empty() {
+            continue;
         }
-    }
-    if !c.dropped.is_empty() {
-        let _ = writeln!(out, "\n{indent}sentences of the original it left out:");
-        for s in &c.dropped {
+        let _ = writeln!(out, "\n{indent}{heading}:");
+        for s in sentences {
             out.push_str(indent);
             out.push_str("  ");
-            dropped(out, s, marks);
+            mark(out, s, marks);
             out.push('\n');
         }
     }
