@@ -375,13 +375,7 @@ fn ingest_is_idempotent_and_the_store_answers() {
         "{line}"
     );
 
-    let stories = json_of(
-        &storyline()
-            .args(["stories", "--format", "json", "--db"])
-            .arg(&db)
-            .output()
-            .unwrap(),
-    );
+    let stories = stories_json(&db);
     let rows = stories.as_array().unwrap();
     assert!(!rows.is_empty());
     let dates: Vec<&str> = rows
@@ -439,6 +433,17 @@ fn ingest_is_idempotent_and_the_store_answers() {
         .code(1);
 }
 
+/// `stories --format json` from a store.
+fn stories_json(db: &Path) -> Value {
+    json_of(
+        &storyline()
+            .args(["stories", "--format", "json", "--db"])
+            .arg(db)
+            .output()
+            .unwrap(),
+    )
+}
+
 /// `show ID --format html` from a store, as text.
 fn show_html(id: &str, db: &Path) -> String {
     let out = storyline()
@@ -456,13 +461,7 @@ fn html_output_escapes_page_content() {
     std::fs::write(&page, "<html><head><title>x</title><meta property=\"og:title\" content=\"&lt;script&gt;alert(1)&lt;/script&gt; fire\"></head><body><article><p>The fire at the &lt;b&gt;old mill&lt;/b&gt; was put out after two hours, the brigade said on Monday evening in a statement.</p></article></body></html>").unwrap();
     let db = dir.path().join("s.db");
     ingest(&db, &[page.to_str().unwrap()]);
-    let stories = json_of(
-        &storyline()
-            .args(["stories", "--format", "json", "--db"])
-            .arg(&db)
-            .output()
-            .unwrap(),
-    );
+    let stories = stories_json(&db);
     let id = stories[0]["id"].as_str().unwrap();
     let html = show_html(id, &db);
     assert!(!html.contains("<script>"), "{html}");
@@ -697,13 +696,7 @@ fn a_copy_is_shown_against_its_original_with_its_swaps_marked() {
     std::fs::write(dir.path().join("b-spun.txt"), spun).unwrap();
     let db = dir.path().join("s.db");
     ingest(&db, &[dir.path().to_str().unwrap()]);
-    let stories = json_of(
-        &storyline()
-            .args(["stories", "--format", "json", "--db"])
-            .arg(&db)
-            .output()
-            .unwrap(),
-    );
+    let stories = stories_json(&db);
     assert_eq!(
         stories.as_array().unwrap().len(),
         1,

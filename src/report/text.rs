@@ -17,26 +17,22 @@ const RED_STRUCK: &str = "\x1b[31;9m";
 const GREEN: &str = "\x1b[32m";
 const RESET: &str = "\x1b[0m";
 
+/// Words of the original the copy does not have.
 fn dropped(out: &mut String, words: &str, marks: Marks) {
-    match marks {
-        Marks::Colour => {
-            let _ = write!(out, "{RED_STRUCK}{}{RESET}", clean(words));
-        }
-        Marks::Plain => {
-            let _ = write!(out, "[-{}-]", clean(words));
-        }
-    }
+    mark(out, words, marks, RED_STRUCK, ("[-", "-]"));
 }
 
+/// Words of the copy the original does not have.
 fn added(out: &mut String, words: &str, marks: Marks) {
-    match marks {
-        Marks::Colour => {
-            let _ = write!(out, "{GREEN}{}{RESET}", clean(words));
-        }
-        Marks::Plain => {
-            let _ = write!(out, "{{+{}+}}", clean(words));
-        }
-    }
+    mark(out, words, marks, GREEN, ("{+", "+}"));
+}
+
+fn mark(out: &mut String, words: &str, marks: Marks, colour: &str, plain: (&str, &str)) {
+    let words = clean(words);
+    let _ = match marks {
+        Marks::Colour => write!(out, "{colour}{words}{RESET}"),
+        Marks::Plain => write!(out, "{}{words}{}", plain.0, plain.1),
+    };
 }
 
 /// Page text may carry control characters; on a terminal they would be obeyed, not shown.
@@ -274,26 +270,23 @@ pub fn story(r: &Report, s: &ReportStory, marks: Marks) -> String {
 /// One article as extracted, as `article` prints it; a copy is then read against its original.
 pub fn article(v: &ArticleView, marks: Marks) -> String {
     let mut out = extracted(&v.article);
-    if let (Some(o), Some(c)) = (&v.original, compare::from_evidence(&v.member.evidence)) {
-        let _ = writeln!(
-            out,
-            "\n{} of {} ({}, {}), similarity {:.2}:\n",
-            v.member.relation.as_str(),
-            o.id,
-            or_dash(&o.outlet),
-            o.origin,
-            v.member.similarity
-        );
-        comparison(&mut out, &c, marks, "  ");
-    } else if let Some(o) = &v.original {
-        let _ = writeln!(
-            out,
-            "\n{} of {} ({}, {})",
-            v.member.relation.as_str(),
-            o.id,
-            or_dash(&o.outlet),
-            o.origin
-        );
+    let Some(o) = &v.original else {
+        return out;
+    };
+    let _ = write!(
+        out,
+        "\n{} of {} ({}, {})",
+        v.member.relation.as_str(),
+        o.id,
+        or_dash(&o.outlet),
+        o.origin
+    );
+    match compare::from_evidence(&v.member.evidence) {
+        Some(c) => {
+            let _ = writeln!(out, ", similarity {:.2}:\n", v.member.similarity);
+            comparison(&mut out, &c, marks, "  ");
+        }
+        None => out.push('\n'),
     }
     out
 }
