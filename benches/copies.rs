@@ -188,6 +188,32 @@ fn score(labels: &str, ids: &[u64], family_of: &[u32]) -> Value {
             }
         }
     }
+    // STORYLINE_BENCH_IMPURE=N prints N families that hold more than one gold family, for
+    // looking at what was merged wrongly.
+    if let Some(n) = std::env::var("STORYLINE_BENCH_IMPURE")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        let mut members: HashMap<u32, Vec<(&str, &str, &str)>> = HashMap::new();
+        for (id, g) in &gold {
+            if let Some(&p) = fam.get(&hash64(id.as_bytes())) {
+                members.entry(p).or_default().push((
+                    id.as_str(),
+                    g["family"].as_str().unwrap_or(""),
+                    g["relation"].as_str().unwrap_or(""),
+                ));
+            }
+        }
+        let mut impure: Vec<_> = members
+            .into_values()
+            .filter(|m| m.iter().any(|x| x.1 != m[0].1))
+            .collect();
+        impure.sort();
+        eprintln!("{} impure families", impure.len());
+        for m in impure.iter().take(n) {
+            eprintln!("{m:?}");
+        }
+    }
     let tp: u64 = joint.values().map(|&n| pairs(n)).sum();
     let gp: u64 = by_gold.values().map(|&n| pairs(n)).sum();
     let pp: u64 = by_pred.values().map(|&n| pairs(n)).sum();

@@ -3,7 +3,8 @@
 //! Real articles are mutated into new ones: each sentence of a real article keeps its first few
 //! words and is continued by a word-bigram chain trained on the real articles, so a generated
 //! article has the length, sentence shapes and vocabulary of news but text nobody wrote before
-//! (a chain-generated sentence rarely repeats a real one past its opening). About a third of
+//! (a chain-generated sentence rarely repeats a real one past its opening; articles under 40
+//! words and repeated texts are drawn again). About a third of
 //! the generated reports are then copied 1-4 times, a few hundred records later in the stream:
 //! exact, near-duplicate (trimmed, or with a line added), spun (thesaurus at 10-40%), rewritten.
 //! Output: `corpus.jsonl` (id, text, published: in stream order) and `labels.json` (the gold
@@ -66,11 +67,15 @@ pub fn run(articles: &[Value], n: usize, seed: u64, out: &Path) {
         .filter_map(|a| a["text"].as_str().map(String::from))
         .collect();
     let chain = Chain::new(&texts);
+    // Articles of three sentences or more: a chain continuing one or two short sentences says
+    // the same few words again and again, and those would be gold "independent" articles that
+    // are in fact identical.
     let bases: Vec<Vec<String>> = texts
         .iter()
         .map(|t| t.lines().flat_map(sentences).collect::<Vec<_>>())
-        .filter(|s: &Vec<String>| !s.is_empty())
+        .filter(|s: &Vec<String>| s.len() >= 3)
         .collect();
+    let mut seen: std::collections::HashSet<u64> = std::collections::HashSet::new();
     let protected: Vec<&str> = crate::PROTECTED.split_whitespace().collect();
     let mut rng = Rng(seed ^ 0x5CA1E);
     fs::create_dir_all(out).expect("create output folder");
@@ -105,6 +110,10 @@ pub fn run(articles: &[Value], n: usize, seed: u64, out: &Path) {
         }
         let base = rng.pick(&bases);
         let sents: Vec<String> = base.iter().map(|s| chain.sentence(s, &mut rng)).collect();
+        let words: usize = sents.iter().map(|s| s.split(' ').count()).sum();
+        if words < 40 || !seen.insert(storyline::text::hash64(sents.join(" ").as_bytes())) {
+            continue;
+        }
         // Paragraphs of one to three sentences, as pages have them.
         let mut paras: Vec<String> = Vec::new();
         let mut cur: Vec<String> = Vec::new();
@@ -136,7 +145,12 @@ pub fn run(articles: &[Value], n: usize, seed: u64, out: &Path) {
                             let keep = (p.len() * (5 + rng.below(5)) / 10).max(2);
                             p.truncate(keep);
                         } else {
-                            p.push("Readers can send news tips to the newsroom by email or phone at any time.".into());
+                            // A station's own line, different from station to station.
+                            p.push(format!(
+                                "Viewers of channel {} can send news tips to desk {} at any time.",
+                                2 + rng.below(60),
+                                100 + rng.below(900)
+                            ));
                         }
                         ("near_duplicate", p.join("\n\n"))
                     }
