@@ -350,10 +350,11 @@ fn ingest(read: &ReadArgs, db: &std::path::Path, format: ReportFormat) -> Result
             write_out(
                 None,
                 &format!(
-                    "{} pages read, {} articles added ({} copies of stored articles), {} duplicates, {} errors; the store {} now holds {} articles in {} families and {} stories\n",
+                    "{} pages read, {} articles added ({} copies of stored articles, {} originals of stored copies), {} duplicates, {} errors; the store {} now holds {} articles in {} families and {} stories\n",
                     summary.pages_read,
                     summary.articles_added,
                     summary.copies,
+                    summary.originals_of_copies,
                     summary.duplicates,
                     summary.errors.len(),
                     db.display(),

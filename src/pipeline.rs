@@ -199,7 +199,10 @@ pub fn story_entry(
 pub struct IngestSummary {
     pub pages_read: usize,
     pub articles_added: usize,
+    /// Added articles that joined a stored family as a copy.
     pub copies: usize,
+    /// Added articles that became the original of a stored family (its copies came first).
+    pub originals_of_copies: usize,
     /// Pages already in the store (or given twice), which add nothing.
     pub duplicates: usize,
     pub errors: Vec<InputError>,
@@ -276,6 +279,7 @@ pub fn ingest<P: AsRef<str>>(
         let count = store.write_batch(&stats, &articles, &failures, &input_errors)?;
         summary.articles_added += count.added;
         summary.copies += count.copies;
+        summary.originals_of_copies += count.originals_of_copies;
         summary.duplicates += count.already_stored;
         summary.errors.extend(input_errors);
         summary.errors.extend(failures.into_iter().map(|(_, e)| e));

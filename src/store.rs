@@ -134,6 +134,8 @@ pub struct BatchCount {
     pub added: usize,
     /// Added articles that joined a family as a copy (of any kind).
     pub copies: usize,
+    /// Added articles that joined a family as its new original (its copies came first).
+    pub originals_of_copies: usize,
     pub already_stored: usize,
 }
 
@@ -305,6 +307,10 @@ impl Store {
             match insert_article(&tx, page_key, a, &mut fluency).map_err(err)? {
                 Inserted::Already => count.already_stored += 1,
                 Inserted::Founded => count.added += 1,
+                Inserted::Reoriginal => {
+                    count.added += 1;
+                    count.originals_of_copies += 1;
+                }
                 Inserted::Joined => {
                     count.added += 1;
                     count.copies += 1;
@@ -554,8 +560,12 @@ impl Store {
 
 enum Inserted {
     Already,
+    /// A new family.
     Founded,
+    /// A copy in a stored family.
     Joined,
+    /// The new original of a stored family.
+    Reoriginal,
 }
 
 /// Families whose members are read back to place one arriving article.
@@ -819,6 +829,8 @@ fn insert_article(
     )?;
     Ok(if founded {
         Inserted::Founded
+    } else if member.relation == copies::Relation::Original {
+        Inserted::Reoriginal
     } else {
         Inserted::Joined
     })

@@ -378,6 +378,14 @@ fn ingest_is_idempotent_and_the_store_answers() {
     let stories = stories_json(&db);
     let rows = stories.as_array().unwrap();
     assert!(!rows.is_empty());
+    // Every added article founded a family, joined one as a copy, or became the original of
+    // copies stored before it.
+    let families: u64 = rows
+        .iter()
+        .map(|r| r["independent_sources"].as_u64().unwrap())
+        .sum();
+    let joined = first["copies"].as_u64().unwrap() + first["originals_of_copies"].as_u64().unwrap();
+    assert_eq!(joined, 47 - families);
     let dates: Vec<&str> = rows
         .iter()
         .filter_map(|r| r["last_published"].as_str())
