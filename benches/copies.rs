@@ -94,7 +94,7 @@ fn main() {
             published: published.map(String::from),
             outlet: None,
             url: None,
-            text_hash: storyline::text::hash64(text.as_bytes()),
+            text_hash: hash64(text.as_bytes()),
         };
         let t = Instant::now();
         engine.add(meta, text);
@@ -112,7 +112,7 @@ fn main() {
     let held = engine.heap_bytes();
     let rss_peak = proc_status_kib("VmHWM:").unwrap_or(0);
     let rss_end = proc_status_kib("VmRSS:").unwrap_or(0);
-    if let Some(e) = engine_error(&engine) {
+    if let Some(e) = engine.texts().error() {
         eprintln!("copies bench: the texts file failed: {e}");
         std::process::exit(1);
     }
@@ -127,7 +127,7 @@ fn main() {
             .copied()
             .unwrap_or(0)
     };
-    let sketch_kib = 4096.0;
+    let sketch_kib = held["word_pair_sketch"].as_f64().unwrap_or(0.0) / 1024.0;
     let held_kib = rss_end.saturating_sub(rss_before) as f64;
     let mut out = json!({
         "corpus": corpus,
@@ -153,10 +153,6 @@ fn main() {
         out["quality"] = score(labels, &ids, &family_of);
     }
     println!("{out}");
-}
-
-fn engine_error(e: &Engine<FileTexts>) -> Option<String> {
-    e.texts().error()
 }
 
 /// Pair precision and recall of same-family pairs, and recall per relation of copies found in

@@ -386,10 +386,6 @@ impl Store {
         }
     }
 
-    pub fn article(&self, id_prefix: &str) -> Result<ReportArticle> {
-        Ok(self.article_view(id_prefix)?.article)
-    }
-
     /// One article with its place in its family, and the family's original when it is a copy.
     pub fn article_view(&self, id_prefix: &str) -> Result<ArticleView> {
         let id = self.resolve("articles", "article", id_prefix)?;
@@ -596,8 +592,11 @@ fn insert_article(
     }
     let text = a.text();
     let hash = a.text_hash() as i64;
-    let keys = copies::doc::keys(&text);
-    fluency.observe(&copies::doc::Doc::new(&text));
+    let keys = {
+        let doc = copies::doc::Doc::new(&text);
+        fluency.observe(&doc);
+        doc.keys()
+    };
 
     // Candidates: the stored article with the same text, then those sharing the most keys.
     let mut cands: Vec<i64> = tx
@@ -701,7 +700,9 @@ fn insert_article(
             r.get(0)
         })
         .optional()?;
-    let founded = story.is_none() && member.relation == copies::Relation::Original;
+    // A family without a stored row is new: the newcomer founded it.
+    let new_family = story.is_none();
+    let founded = new_family && member.relation == copies::Relation::Original;
     let story = story.unwrap_or_else(|| stories::assign(&family));
     tx.execute(
         "INSERT INTO articles (id, page_key, origin, url, title, authors, outlet, published, language, text,
@@ -735,15 +736,7 @@ fn insert_article(
             json(&keys.iter().map(|k| *k as i64).collect::<Vec<_>>())
         ],
     )?;
-    if tx
-        .query_row(
-            "SELECT 1 FROM families WHERE id = ?1",
-            [&family],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_none()
-    {
+    if new_family {
         tx.execute(
             "INSERT INTO families (id, seq, original, story) VALUES (?1, ?2, ?3, ?4)",
             params![family, seq, a.id, story],
@@ -768,6 +761,9 @@ fn insert_article(
             params![ids[slot], fam, m.relation.as_str(), m.similarity, m.evidence.to_string()],
         )?;
         if fam != old_family[slot] {
+            if !left_behind.contains(&old_family[slot].as_str()) {
+                left_behind.push(&old_family[slot]);
+            }
             // A member that left its family (no longer a copy of its original) may found one.
             let story = stories::assign(&fam);
             tx.execute(
@@ -786,9 +782,6 @@ fn insert_article(
                 "UPDATE families SET original = ?2 WHERE id = ?1",
                 params![fam, ids[slot]],
             )?;
-        }
-        if fam != old_family[slot] && !left_behind.contains(&old_family[slot].as_str()) {
-            left_behind.push(&old_family[slot]);
         }
     }
     // A family merged away (and its story, if nothing else is in it) goes once it is empty.

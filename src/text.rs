@@ -143,11 +143,10 @@ pub fn sentences(paragraph: &str) -> Vec<&str> {
             continue;
         }
         // Closing quotes and brackets stay with the sentence they end.
-        let mut after = paragraph[pos + 1..].char_indices();
         let mut end = paragraph.len();
         let mut next_start = None;
         let mut in_space = false;
-        for (off, c) in after.by_ref() {
+        for (off, c) in paragraph[pos + 1..].char_indices() {
             let at = pos + 1 + off;
             if !in_space {
                 if matches!(c, '"' | '\'' | '\u{201D}' | '\u{2019}' | ')') {
@@ -234,7 +233,7 @@ pub static CONTRIBUTED: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// Whether a line is a credit or provenance line ("Distributed by ...", "This article was
 /// generated with the help of AI ...") rather than the story's own text.
 pub fn is_provenance_line(line: &str) -> bool {
-    // One pass over the line for all the patterns (it runs on every paragraph of every text).
+    // One pass over the line for all the patterns (it runs on the edge paragraphs of every text).
     static ANY: LazyLock<Option<regex::RegexSet>> = LazyLock::new(|| {
         let patterns: Vec<&str> = CREDIT
             .iter()
@@ -245,10 +244,7 @@ pub fn is_provenance_line(line: &str) -> bool {
             .collect();
         regex::RegexSet::new(patterns).ok()
     });
-    match ANY.as_ref() {
-        Some(set) => set.is_match(line),
-        None => false,
-    }
+    ANY.as_ref().is_some_and(|set| set.is_match(line))
 }
 
 #[cfg(test)]

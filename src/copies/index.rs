@@ -3,7 +3,7 @@
 //! Postings live in one sorted vector of `(key, slot)` pairs (keys cut to 32 bits: a false
 //! match costs one verification, never a wrong family) plus a hash-map buffer of recent
 //! insertions, merged into the vector when it grows past an eighth of it, so insertion is
-//! amortised linear and lookups are a binary search. A key held by [`MAX_POSTINGS`] articles is
+//! amortised linear; a directory on the keys' top bits takes a lookup to its run of the vector. A key held by [`MAX_POSTINGS`] articles is
 //! common boilerplate or one report copied many times; later holders are not added (the first
 //! ones already lead to the family), which bounds both memory and candidate lists.
 
@@ -13,9 +13,9 @@ pub const MAX_POSTINGS: usize = 32;
 #[derive(Debug, Default)]
 pub struct KeyIndex {
     main: Vec<(u32, u32)>,
-    /// Where each run of keys sharing their top `shift`-complement bits starts in `main`: a
-    /// lookup reads one or two cache lines instead of binary-searching megabytes (keys are
-    /// hashes, so the runs are short).
+    /// Where the keys with each value of their top `32 - shift` bits start in `main`: a lookup
+    /// reads one or two cache lines instead of binary-searching megabytes (keys are hashes, so
+    /// the runs are short).
     dir: Vec<u32>,
     shift: u32,
     buffer: crate::text::FastMap<u32, Vec<u32>>,

@@ -242,16 +242,15 @@ pub struct Engine<T: TextSource> {
     pub stats: Stats,
 }
 
-/// Where the engine's time goes, for benches and for tuning: candidate generation (keys and
-/// index), verification (reading candidates' texts and aligning), and the rest of placing
-/// (choosing originals, evidence, merges).
+/// Where the engine's time goes, for benches and for tuning: candidate generation (tokens, keys
+/// and index), verification (reading candidates' originals and aligning), and deciding (reading
+/// provenance, choosing originals, evidence, merges).
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct Stats {
     pub candidates_ns: u64,
     pub verify_ns: u64,
     pub decide_ns: u64,
     pub families_verified: u64,
-    pub added: u64,
 }
 
 impl<T: TextSource> Engine<T> {
@@ -341,7 +340,6 @@ impl<T: TextSource> Engine<T> {
         self.make_findable(slot, &keys);
         self.stats.candidates_ns += t.elapsed().as_nanos() as u64;
         self.replace_evicted();
-        self.stats.added += 1;
         slot
     }
 
@@ -388,7 +386,7 @@ impl<T: TextSource> Engine<T> {
                     break;
                 }
                 let fam = self.fam_of[cand as usize] as usize;
-                if cand == slot || Some(fam) == evicted_from || fam == u32::MAX as usize {
+                if cand == slot || Some(fam) == evicted_from {
                     continue;
                 }
                 if !seen_fams.contains(&fam) {
@@ -745,8 +743,6 @@ pub fn meta_of(a: &crate::extract::Article) -> Meta {
     }
 }
 
-/// Runs copy detection over a batch in memory: each article's family id, and the families
-/// (in order of their first member; the original first, then members in arrival order).
 /// The order in which a batch's articles are given to the engine: as a stream would have
 /// delivered them, dated articles by publication time, then undated ones, each in input order.
 /// A copy then usually finds its original's family already there, instead of founding a
@@ -758,6 +754,8 @@ pub fn arrival_order<'a>(published: impl Iterator<Item = Option<&'a str>>) -> Ve
     order
 }
 
+/// Runs copy detection over a batch in memory: each article's family id, and the families
+/// (in order of their first member; the original first, then members in arrival order).
 pub fn detect(items: &[(Meta, String)]) -> (Vec<String>, Vec<Family>) {
     let mut engine = Engine::new(MemTexts::default());
     for (_, t) in items {

@@ -107,26 +107,21 @@ pub fn diff_words(original: &str, copy: &str) -> Vec<Piece> {
     let b: Vec<&str> = copy.split_whitespace().collect();
     let la: Vec<String> = a.iter().map(|w| w.to_lowercase()).collect();
     let lb: Vec<String> = b.iter().map(|w| w.to_lowercase()).collect();
-    let mut out: Vec<Piece> = Vec::new();
-    for op in capture_diff_slices(Algorithm::Myers, &la, &lb) {
-        let (tag, ra, rb) = op.as_tag_tuple();
-        let (wa, wb) = (a[ra].join(" "), b[rb].join(" "));
-        let piece = match tag {
-            DiffTag::Equal => Piece::Same(wb),
-            DiffTag::Replace => Piece::Swap(wa, wb),
-            DiffTag::Insert => Piece::Added(wb),
-            DiffTag::Delete => Piece::Dropped(wa),
-        };
-        // Runs of one kind are joined, so that a reader sees one change where there is one.
-        match (out.last_mut(), piece) {
-            (Some(Piece::Same(x)), Piece::Same(y)) => {
-                x.push(' ');
-                x.push_str(&y);
+    // The diff's operations are maximal runs, and a delete next to an insert comes as one
+    // replace: each is one piece.
+    capture_diff_slices(Algorithm::Myers, &la, &lb)
+        .into_iter()
+        .map(|op| {
+            let (tag, ra, rb) = op.as_tag_tuple();
+            let (wa, wb) = (a[ra].join(" "), b[rb].join(" "));
+            match tag {
+                DiffTag::Equal => Piece::Same(wb),
+                DiffTag::Replace => Piece::Swap(wa, wb),
+                DiffTag::Insert => Piece::Added(wb),
+                DiffTag::Delete => Piece::Dropped(wa),
             }
-            (_, p) => out.push(p),
-        }
-    }
-    out
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -28,11 +28,12 @@ td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-
 del{color:#a40000;background:#fde8e8}ins{color:#0a5c1f;background:#e3f6e8;text-decoration:none}\
 .swap{border-bottom:2px solid #d08a00}.cmp p{margin:.3rem 0}.moved{color:#666;font-size:.85em}";
 
+/// The page's head, and its title again as the heading.
 fn head(out: &mut String, title: &str) {
+    let title = esc(title);
     let _ = write!(
         out,
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>\n",
-        esc(title)
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title><style>{STYLE}</style></head><body>\n<h1>{title}</h1>\n"
     );
 }
 
@@ -105,7 +106,6 @@ pub fn article(v: &ArticleView) -> String {
     let mut out = String::new();
     let title = a.title.as_deref().unwrap_or("Untitled article");
     head(&mut out, title);
-    let _ = writeln!(out, "<h1>{}</h1>", esc(title));
     let _ = writeln!(
         out,
         "<p class=\"meta\">{} &middot; {} &middot; {} &middot; article {} &middot; {}</p>",
@@ -140,7 +140,6 @@ pub fn story(r: &Report, s: &ReportStory) -> String {
     let mut out = String::new();
     let title = s.title.as_deref().unwrap_or("Untitled story");
     head(&mut out, title);
-    let _ = writeln!(out, "<h1>{}</h1>", esc(title));
     let _ = writeln!(
         out,
         "<p class=\"meta\">story {} &middot; {} articles &middot; {} independent sources{}</p>",
