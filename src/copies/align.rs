@@ -123,7 +123,7 @@ impl Alignment {
     /// The evidence for the report: aligned pairs, swaps, added and dropped sentences.
     pub fn evidence(&self, a: &Doc, b: &Doc) -> serde_json::Value {
         fn text<'t>(d: &Doc<'t>, i: usize) -> &'t str {
-            d.sentences.get(i).map(|s| s.text).unwrap_or("")
+            d.text_of(i)
         }
         let pairs: Vec<_> = self
             .pairs
@@ -179,23 +179,31 @@ pub fn align(a: &Doc, b: &Doc) -> Alignment {
     let mut al = Alignment {
         tokens_a: a.tokens,
         tokens_b: b.tokens,
-        sentences_a: a.sentences.len(),
-        sentences_b: b.sentences.len(),
+        sentences_a: a.len(),
+        sentences_b: b.len(),
         ..Alignment::default()
     };
     if a.tokens == 0 || b.tokens == 0 {
         return al;
     }
     // Best partner in `b` for every sentence of `a`, and which sentences of `b` are taken.
-    let mut best_for_b: Vec<Option<(usize, f64)>> = vec![None; b.sentences.len()];
+    let mut best_for_b: Vec<Option<(usize, f64)>> = vec![None; b.len()];
     let mut matched: Vec<(usize, usize, f64, SentenceMatch)> = Vec::new();
-    for (i, sa) in a.sentences.iter().enumerate() {
+    let postings = Postings::new(b);
+    let mut shared = vec![0u16; b.len()];
+    let mut touched: Vec<u32> = Vec::new();
+    for (i, sa) in a.sentences().enumerate() {
         let mut best: Option<(usize, f64, SentenceMatch)> = None;
-        for (j, sb) in b.sentences.iter().enumerate() {
-            if !worth_comparing(sa, sb) {
+        postings.shared(&sa, &mut shared, &mut touched);
+        touched.sort_unstable();
+        for &j in &touched {
+            let j = j as usize;
+            let sb = b.sentence(j);
+            let n = std::mem::take(&mut shared[j]);
+            if !worth_comparing(&sa, &sb, n as usize) {
                 continue;
             }
-            let Some(m) = compare(sa, sb) else { continue };
+            let Some(m) = compare(&sa, &sb) else { continue };
             let score = m.lcs as f64 + 0.5 * m.swapped_a.min(m.swapped_b) as f64;
             if let Some(bj) = &mut best_for_b[j] {
                 if score > bj.1 {
@@ -229,7 +237,7 @@ pub fn align(a: &Doc, b: &Doc) -> Alignment {
     let mut content_total = 0usize;
     let mut swapped_total = 0usize;
     for (k, (i, j, _, m)) in matched.into_iter().enumerate() {
-        let (sa, sb) = (&a.sentences[i], &b.sentences[j]);
+        let (sa, sb) = (a.sentence(i), b.sentence(j));
         let longer = sa.words.len().max(sb.words.len());
         covered_a += sa.words.len();
         lcs_total += m.lcs.min(longer);
@@ -253,7 +261,7 @@ pub fn align(a: &Doc, b: &Doc) -> Alignment {
         .iter()
         .enumerate()
         .filter(|(_, m)| m.is_some())
-        .map(|(j, _)| b.sentences[j].words.len())
+        .map(|(j, _)| b.sentence(j).words.len())
         .sum();
     al.covered_a = covered_a as f64 / a.tokens as f64;
     al.covered_b = covered_b as f64 / b.tokens as f64;
@@ -276,21 +284,69 @@ pub fn align(a: &Doc, b: &Doc) -> Alignment {
     swaps.sort_by(|x, y| y.2.cmp(&x.2).then_with(|| (&x.0, &x.1).cmp(&(&y.0, &y.1))));
     al.swaps = swaps;
     let taken_a: Vec<bool> = {
-        let mut t = vec![false; a.sentences.len()];
+        let mut t = vec![false; a.len()];
         for p in &al.pairs {
             t[p.a] = true;
         }
         t
     };
-    al.only_a = (0..a.sentences.len()).filter(|&i| !taken_a[i]).collect();
-    al.only_b = (0..b.sentences.len())
-        .filter(|&j| best_for_b[j].is_none())
-        .collect();
+    al.only_a = (0..a.len()).filter(|&i| !taken_a[i]).collect();
+    al.only_b = (0..b.len()).filter(|&j| best_for_b[j].is_none()).collect();
     al
 }
 
-/// Cheap filters before the quadratic comparison: similar lengths, some shared content word.
-fn worth_comparing(a: &Sentence, b: &Sentence) -> bool {
+/// The tokens of a text by hash, each with the sentences holding it and how often: how many
+/// tokens a sentence shares with every sentence of the text (as multisets) is then counted
+/// over the postings of its own tokens, instead of merging it with each sentence in turn.
+struct Postings {
+    at: crate::text::FastMap<u64, (u32, u32)>,
+    list: Vec<(u32, u16)>,
+}
+
+impl Postings {
+    fn new(doc: &Doc) -> Postings {
+        let mut runs: Vec<(u64, u32, u16)> = Vec::with_capacity(doc.tokens);
+        for (j, s) in doc.sentences().enumerate() {
+            for run in s.sorted.chunk_by(|x, y| x == y) {
+                runs.push((run[0], j as u32, run.len().min(u16::MAX as usize) as u16));
+            }
+        }
+        runs.sort_unstable_by_key(|r| (r.0, r.1));
+        let mut at = crate::text::FastMap::default();
+        at.reserve(runs.len());
+        let mut list = Vec::with_capacity(runs.len());
+        for group in runs.chunk_by(|x, y| x.0 == y.0) {
+            at.insert(group[0].0, (list.len() as u32, group.len() as u32));
+            list.extend(group.iter().map(|r| (r.1, r.2)));
+        }
+        Postings { at, list }
+    }
+
+    /// Adds to `shared[j]` the tokens sentence `s` shares with sentence `j`, and lists in
+    /// `touched` (cleared first) the sentences that share any.
+    fn shared(&self, s: &Sentence, shared: &mut [u16], touched: &mut Vec<u32>) {
+        touched.clear();
+        for run in s.sorted.chunk_by(|x, y| x == y) {
+            let Some(&(start, len)) = self.at.get(&run[0]) else {
+                continue;
+            };
+            let here = run.len().min(u16::MAX as usize) as u16;
+            for &(j, n) in &self.list[start as usize..(start + len) as usize] {
+                let c = &mut shared[j as usize];
+                if *c == 0 {
+                    touched.push(j);
+                }
+                *c = c.saturating_add(here.min(n));
+            }
+        }
+    }
+}
+
+/// Cheap filters before the quadratic comparison: similar lengths, some shared content word,
+/// and enough shared tokens: `compare` rejects a pair whose common subsequence covers less
+/// than half the shorter sentence, and the tokens they share at all bound that subsequence
+/// from above.
+fn worth_comparing(a: &Sentence, b: &Sentence, shared: usize) -> bool {
     let (la, lb) = (a.words.len(), b.words.len());
     if la < 3 || lb < 3 {
         return false;
@@ -301,26 +357,7 @@ fn worth_comparing(a: &Sentence, b: &Sentence) -> bool {
     if a.bloom & b.bloom == 0 {
         return false;
     }
-    // `compare` rejects a pair whose common subsequence covers less than half the shorter
-    // sentence; the tokens they share at all bound that subsequence from above.
-    let need = la.min(lb).div_ceil(2);
-    let (x, y) = (&a.sorted, &b.sorted);
-    let (mut i, mut j, mut shared) = (0, 0, 0);
-    while i < x.len() && j < y.len() {
-        if shared + (x.len() - i).min(y.len() - j) < need {
-            return false;
-        }
-        match x[i].cmp(&y[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    shared >= need.max(2)
+    shared >= la.min(lb).div_ceil(2).max(2)
 }
 
 /// Compares two sentences: `None` unless they align.
@@ -334,7 +371,7 @@ fn compare(a: &Sentence, b: &Sentence) -> Option<SentenceMatch> {
 }
 
 fn compare_in(a: &Sentence, b: &Sentence, t: &mut Vec<u16>) -> Option<SentenceMatch> {
-    let (x, y) = (&a.hashes, &b.hashes);
+    let (x, y) = (a.hashes, b.hashes);
     let (n, m) = (x.len(), y.len());
     let w = m + 1;
     t.clear();

@@ -53,25 +53,37 @@ const CLASS_CAPITAL: u64 = 1;
 const CLASS_DIGIT: u64 = 2;
 const CLASS_WORD: u64 = 3;
 
-/// One sentence: its text and tokens.
-#[derive(Debug, Clone)]
-pub struct Sentence<'a> {
+/// One sentence of a [`Doc`]: its text and tokens, as slices of the document's arrays.
+#[derive(Debug, Clone, Copy)]
+pub struct Sentence<'d, 'a> {
     pub text: &'a str,
     /// The tokens as written.
-    pub words: Vec<&'a str>,
+    pub words: &'d [&'a str],
     /// Hashes of the lower-cased tokens: what alignment compares.
-    pub hashes: Vec<u64>,
+    pub hashes: &'d [u64],
     /// Whether each token is a content word (not a function word).
-    pub content: Vec<bool>,
+    pub content: &'d [bool],
     /// A 64-bit Bloom filter of the content words, to skip sentence pairs that share none.
     pub bloom: u64,
     /// The token hashes sorted: how many tokens two sentences share bounds their alignment
     /// from above, and costs a merge instead of a dynamic programme.
-    pub sorted: Vec<u64>,
+    pub sorted: &'d [u64],
+}
+
+/// Where a sentence's tokens sit in its document's arrays.
+#[derive(Debug, Clone)]
+struct Span<'a> {
+    text: &'a str,
+    start: u32,
+    end: u32,
+    bloom: u64,
 }
 
 /// Paragraphs at either end of a text where credit and date lines are looked for.
 const EDGE: usize = 3;
+/// Bytes beyond which a paragraph is story text even if it mentions where it came from: credit
+/// lines are short ("Reuters contributed reporting.", "Distributed by ...").
+const MAX_CREDIT_LINE: usize = 300;
 
 /// [`text::words`] for an ASCII sentence, by bytes: runs of letters, digits, apostrophes and
 /// hyphens, without the apostrophes and hyphens at their ends.
@@ -94,17 +106,22 @@ fn ascii_words<'a>(s: &'a str, out: &mut Vec<&'a str>) {
     }
 }
 
-/// A text in the forms copy detection needs.
-#[derive(Debug, Clone)]
+/// A text in the forms copy detection needs. The tokens of all sentences sit in flat arrays
+/// (a text is read several times per article added, and one allocation per sentence and field
+/// cost as much as the reading).
+#[derive(Debug, Clone, Default)]
 pub struct Doc<'a> {
-    pub sentences: Vec<Sentence<'a>>,
+    spans: Vec<Span<'a>>,
+    words: Vec<&'a str>,
+    hashes: Vec<u64>,
+    content: Vec<bool>,
+    sorted: Vec<u64>,
     pub tokens: usize,
 }
 
 impl<'a> Doc<'a> {
     pub fn new(text: &'a str) -> Doc<'a> {
-        let mut sentences = Vec::new();
-        let mut tokens = 0;
+        let mut doc = Doc::default();
         // A sentence the text already holds says nothing new (a line repeated down the page,
         // an article pasted twice): it is kept once, so that repetition can neither inflate a
         // text nor hide that it is a copy.
@@ -118,7 +135,7 @@ impl<'a> Doc<'a> {
             // more than the rest of reading a paragraph).
             let edge = i < EDGE || i + EDGE >= paras.len();
             if edge
-                && (text::is_provenance_line(para)
+                && ((para.len() <= MAX_CREDIT_LINE && text::is_provenance_line(para))
                     || crate::extract::date::date_line(para).is_some())
             {
                 continue;
@@ -131,11 +148,10 @@ impl<'a> Doc<'a> {
                     all.extend(text::words(s));
                 }
                 for chunk in all.chunks(MAX_SENTENCE_TOKENS) {
-                    if sentences.len() >= MAX_SENTENCES {
+                    if doc.spans.len() >= MAX_SENTENCES {
                         break 'outer;
                     }
-                    let mut hashes = Vec::with_capacity(chunk.len());
-                    let mut content = Vec::with_capacity(chunk.len());
+                    let start = doc.hashes.len();
                     let mut bloom = 0u64;
                     let mut whole = 0u64;
                     for w in chunk {
@@ -145,27 +161,61 @@ impl<'a> Doc<'a> {
                             bloom |= 1 << (h >> 58);
                         }
                         whole = whole.rotate_left(7) ^ h;
-                        hashes.push(h);
-                        content.push(is_content);
+                        doc.hashes.push(h);
+                        doc.content.push(is_content);
                     }
                     if !seen.insert(whole) {
+                        doc.hashes.truncate(start);
+                        doc.content.truncate(start);
                         continue;
                     }
-                    let mut sorted = hashes.clone();
-                    sorted.sort_unstable();
-                    tokens += chunk.len();
-                    sentences.push(Sentence {
+                    doc.words.extend_from_slice(chunk);
+                    doc.sorted.extend_from_slice(&doc.hashes[start..]);
+                    doc.sorted[start..].sort_unstable();
+                    doc.tokens += chunk.len();
+                    doc.spans.push(Span {
                         text: s,
-                        words: chunk.to_vec(),
-                        hashes,
-                        content,
+                        start: start as u32,
+                        end: doc.hashes.len() as u32,
                         bloom,
-                        sorted,
                     });
                 }
             }
         }
-        Doc { sentences, tokens }
+        doc
+    }
+
+    /// The number of sentences.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Sentence `i`.
+    pub fn sentence(&self, i: usize) -> Sentence<'_, 'a> {
+        let s = &self.spans[i];
+        let r = s.start as usize..s.end as usize;
+        Sentence {
+            text: s.text,
+            words: &self.words[r.clone()],
+            hashes: &self.hashes[r.clone()],
+            content: &self.content[r.clone()],
+            bloom: s.bloom,
+            sorted: &self.sorted[r],
+        }
+    }
+
+    /// The text of sentence `i`, or "" past the end.
+    pub fn text_of(&self, i: usize) -> &'a str {
+        self.spans.get(i).map_or("", |s| s.text)
+    }
+
+    /// The sentences in order.
+    pub fn sentences(&self) -> impl ExactSizeIterator<Item = Sentence<'_, 'a>> + '_ {
+        (0..self.spans.len()).map(|i| self.sentence(i))
     }
 }
 
@@ -182,9 +232,9 @@ impl Doc<'_> {
     pub fn keys(&self) -> Vec<u64> {
         let mut features: Vec<u64> = Vec::new();
         let mut classes: Vec<u64> = Vec::new();
-        for s in &self.sentences {
+        for s in self.sentences() {
             classes.clear();
-            for (i, (w, &h)) in s.words.iter().zip(&s.hashes).enumerate() {
+            for (i, (w, &h)) in s.words.iter().zip(s.hashes).enumerate() {
                 let c = if let Some(f) = function_word(h) {
                     f
                 } else if w.bytes().any(|c| c.is_ascii_digit()) {
@@ -294,12 +344,11 @@ mod tests {
         let repeated = "The same line again and again for ever here.\n".repeat(5000);
         assert!(keys(&repeated).len() <= MAX_KEYS);
         let doc = Doc::new(&repeated);
-        assert!(doc.sentences.len() <= MAX_SENTENCES);
+        assert!(doc.len() <= MAX_SENTENCES);
         let long = "word ".repeat(100_000);
         let doc = Doc::new(&long);
         assert!(doc
-            .sentences
-            .iter()
+            .sentences()
             .all(|s| s.words.len() <= MAX_SENTENCE_TOKENS));
     }
 }

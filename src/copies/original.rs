@@ -90,8 +90,8 @@ impl Fluency {
     /// Counts the word pairs and the sentences of a text (each distinct one once per text).
     pub fn observe(&mut self, doc: &Doc) {
         let mut seen = crate::text::FastSet::default();
-        for s in &doc.sentences {
-            let key = Self::sentence_key(s);
+        for s in doc.sentences() {
+            let key = Self::sentence_key(&s);
             if !s.hashes.is_empty() && seen.insert(key) {
                 for c in Self::cells(key) {
                     self.rows[c] = self.rows[c].saturating_add(1);
@@ -126,7 +126,7 @@ impl Fluency {
         let mut sa = (0.0, 0usize);
         let mut sb = (0.0, 0usize);
         for p in &al.pairs {
-            let (x, y) = (&a.sentences[p.a].hashes, &b.sentences[p.b].hashes);
+            let (x, y) = (a.sentence(p.a).hashes, b.sentence(p.b).hashes);
             let px: HashSet<u64> = x.windows(2).map(|w| Self::pair(w[0], w[1])).collect();
             let py: HashSet<u64> = y.windows(2).map(|w| Self::pair(w[0], w[1])).collect();
             for h in px.difference(&py) {
@@ -281,15 +281,15 @@ impl Reason {
 /// `in_family` counts the family's members holding each sentence (by [`Fluency::sentence_key`]).
 fn content_bag(doc: &Doc, fluency: &Fluency, in_family: &HashMap<u64, u32>) -> HashMap<u64, i32> {
     let mut bag = HashMap::new();
-    for s in &doc.sentences {
+    for s in doc.sentences() {
         let here = in_family
-            .get(&Fluency::sentence_key(s))
+            .get(&Fluency::sentence_key(&s))
             .copied()
             .unwrap_or(1);
-        if crate::text::is_provenance_line(s.text) || fluency.sentence_count(s) > here {
+        if crate::text::is_provenance_line(s.text) || fluency.sentence_count(&s) > here {
             continue;
         }
-        for ((w, h), c) in s.words.iter().zip(&s.hashes).zip(&s.content) {
+        for ((w, h), c) in s.words.iter().zip(s.hashes).zip(s.content) {
             if *c && !(w.len() >= 2 && w.chars().all(|ch| !ch.is_lowercase())) {
                 *bag.entry(*h).or_insert(0) += 1;
             }
@@ -302,7 +302,7 @@ fn content_bag(doc: &Doc, fluency: &Fluency, in_family: &HashMap<u64, u32>) -> H
 pub fn family_sentences(docs: &[&Doc]) -> HashMap<u64, u32> {
     let mut out: HashMap<u64, u32> = HashMap::new();
     for d in docs {
-        let keys: HashSet<u64> = d.sentences.iter().map(Fluency::sentence_key).collect();
+        let keys: HashSet<u64> = d.sentences().map(|s| Fluency::sentence_key(&s)).collect();
         for k in keys {
             *out.entry(k).or_default() += 1;
         }

@@ -105,6 +105,10 @@ pub fn find_date(line: &str) -> Option<String> {
 
 /// Like [`find_date`], also giving the byte span of the date in the line.
 pub fn find_date_span(line: &str) -> Option<(String, std::ops::Range<usize>)> {
+    // Every form below has digits; most lines have none, and the patterns cost far more.
+    if !line.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let mut best: Option<(String, std::ops::Range<usize>)> = None;
     let mut consider = |d: Option<String>, span: std::ops::Range<usize>| {
         if let Some(d) = d {
