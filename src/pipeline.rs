@@ -124,16 +124,58 @@ pub fn assemble(articles: Vec<Article>, errors: Vec<InputError>) -> Report {
     let (family_of, families) = copies::detect(&items);
     drop(items);
 
+    // Stories: each family is one unit, read through its original, in order of its first
+    // member's arrival (publication time where known, as a stream would see it).
+    let index_of: HashMap<&str, usize> = articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect();
+    let arrival = copies::arrival_order(articles.iter().map(|a| a.published.as_deref()));
+    let mut rank = vec![0usize; articles.len()];
+    for (r, &i) in arrival.iter().enumerate() {
+        rank[i] = r;
+    }
+    let mut fam_order: Vec<(usize, usize)> = families
+        .iter()
+        .enumerate()
+        .map(|(k, f)| {
+            let first = f
+                .members
+                .iter()
+                .filter_map(|m| index_of.get(m.article.as_str()))
+                .map(|&i| rank[i])
+                .min()
+                .unwrap_or(usize::MAX);
+            (first, k)
+        })
+        .collect();
+    fam_order.sort_unstable();
+    let mut clusterer = stories::Clusterer::default();
+    let mut assigned: Vec<(&str, String)> = Vec::with_capacity(families.len());
+    for &(_, k) in &fam_order {
+        let f = &families[k];
+        let original = index_of.get(f.original.as_str()).map(|&i| &articles[i]);
+        let text = original.map(|a| a.text()).unwrap_or_default();
+        let unit = stories::Unit {
+            key: &f.id,
+            title: original.and_then(|a| a.title.as_deref()),
+            text: &text,
+            published: original.and_then(|a| a.published.as_deref()),
+        };
+        assigned.push((&f.id, clusterer.add(&unit).story));
+    }
+    clusterer.finish();
     let mut story_of_family: HashMap<String, String> = HashMap::new();
     let mut story_order: Vec<String> = Vec::new();
     let mut story_families: HashMap<String, Vec<String>> = HashMap::new();
-    for f in &families {
-        let story = stories::assign(&f.id);
-        story_of_family.insert(f.id.clone(), story.clone());
+    for (f, story) in assigned {
+        let story = clusterer.resolve(&story).to_string();
+        story_of_family.insert(f.to_string(), story.clone());
         if !story_families.contains_key(&story) {
             story_order.push(story.clone());
         }
-        story_families.entry(story).or_default().push(f.id.clone());
+        story_families.entry(story).or_default().push(f.to_string());
     }
 
     let report_articles: Vec<ReportArticle> = articles
@@ -154,10 +196,14 @@ pub fn assemble(articles: Vec<Article>, errors: Vec<InputError>) -> Report {
             let fams = &story_families[sid];
             let arts: Vec<&ReportArticle> =
                 report_articles.iter().filter(|a| &a.story == sid).collect();
-            let title = fams
-                .first()
-                .and_then(|f| by_id.get(family_original[f.as_str()]))
-                .and_then(|a| a.title.clone());
+            let title = clusterer
+                .story(sid)
+                .and_then(|s| s.title.as_ref().map(|t| t.0.clone()))
+                .or_else(|| {
+                    fams.first()
+                        .and_then(|f| by_id.get(family_original[f.as_str()]))
+                        .and_then(|a| a.title.clone())
+                });
             story_entry(sid, title, &arts, fams)
         })
         .collect();

@@ -121,11 +121,27 @@ CREATE TABLE sketches (
     data BLOB NOT NULL
 );
 ",
+    r"
+CREATE TABLE story_state (
+    id TEXT PRIMARY KEY,
+    data TEXT NOT NULL
+);
+CREATE TABLE story_terms (
+    term INTEGER PRIMARY KEY,
+    df INTEGER NOT NULL
+);
+CREATE TABLE story_merges (
+    id TEXT PRIMARY KEY,
+    into_id TEXT NOT NULL
+);
+",
 ];
 
 pub struct Store {
     conn: Connection,
     path: String,
+    /// The story clusterer, read from the store at the first batch and written back after each.
+    clusterer: Option<stories::Clusterer>,
 }
 
 /// What one batch added.
@@ -166,7 +182,11 @@ impl Store {
             .map_err(err)?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(err)?;
-        let mut store = Store { conn, path: p };
+        let mut store = Store {
+            conn,
+            path: p,
+            clusterer: None,
+        };
         store.migrate()?;
         Ok(store)
     }
@@ -302,9 +322,13 @@ impl Store {
             .map_err(err)?
             .map(|b| copies::Fluency::from_bytes(&b))
             .unwrap_or_default();
+        let mut clusterer = match self.clusterer.take() {
+            Some(c) => c,
+            None => load_clusterer(&tx).map_err(err)?,
+        };
         let order = copies::arrival_order(articles.iter().map(|(_, a)| a.published.as_deref()));
         for (page_key, a) in order.into_iter().map(|i| &articles[i]) {
-            match insert_article(&tx, page_key, a, &mut fluency).map_err(err)? {
+            match insert_article(&tx, page_key, a, &mut fluency, &mut clusterer).map_err(err)? {
                 Inserted::Already => count.already_stored += 1,
                 Inserted::Founded => count.added += 1,
                 Inserted::Reoriginal => {
@@ -322,7 +346,11 @@ impl Store {
             [fluency.to_bytes()],
         )
         .map_err(err)?;
+        clusterer.finish();
+        save_clusterer(&tx, &mut clusterer).map_err(err)?;
         tx.commit().map_err(err)?;
+        // Kept only once the batch is committed: a failed batch leaves the state on disk.
+        self.clusterer = Some(clusterer);
         Ok(count)
     }
 
@@ -581,6 +609,7 @@ fn insert_article(
     page_key: &str,
     a: &Article,
     fluency: &mut copies::Fluency,
+    clusterer: &mut stories::Clusterer,
 ) -> rusqlite::Result<Inserted> {
     let exists: Option<i64> = tx
         .query_row("SELECT 1 FROM articles WHERE id = ?1", [&a.id], |r| {
@@ -703,7 +732,19 @@ fn insert_article(
     // A family without a stored row is new: the newcomer founded it.
     let new_family = story.is_none();
     let founded = new_family && member.relation == copies::Relation::Original;
-    let story = story.unwrap_or_else(|| stories::assign(&family));
+    let story = match story {
+        Some(s) => s,
+        None => {
+            clusterer
+                .add(&stories::Unit {
+                    key: &family,
+                    title: a.title.as_deref(),
+                    text: &text,
+                    published: a.published.as_deref(),
+                })
+                .story
+        }
+    };
     tx.execute(
         "INSERT INTO articles (id, page_key, origin, url, title, authors, outlet, published, language, text,
                                removed, notes, text_hash, family, relation, similarity, evidence)
@@ -764,8 +805,21 @@ fn insert_article(
             if !left_behind.contains(&old_family[slot].as_str()) {
                 left_behind.push(&old_family[slot]);
             }
-            // A member that left its family (no longer a copy of its original) may found one.
-            let story = stories::assign(&fam);
+            // A member that left its family (no longer a copy of its original) may found one,
+            // which is placed in a story as any newcomer.
+            let (title, text, published): (Option<String>, String, Option<String>) = tx.query_row(
+                "SELECT title, text, published FROM articles WHERE id = ?1",
+                [&ids[slot]],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+            let story = clusterer
+                .add(&stories::Unit {
+                    key: &fam,
+                    title: title.as_deref(),
+                    text: &text,
+                    published: published.as_deref(),
+                })
+                .story;
             tx.execute(
                 "INSERT OR IGNORE INTO families (id, seq, original, story)
                  SELECT ?1, seq, id, ?2 FROM articles WHERE id = ?3",
@@ -827,6 +881,123 @@ fn insert_article(
     } else {
         Inserted::Joined
     })
+}
+
+/// The story clusterer as stored: its counters, term frequencies, stories and merges. A store
+/// written before stories were clustered has families but no clusterer state: its families are
+/// put back in their stories, in arrival order, so that newcomers can join them.
+fn load_clusterer(tx: &Transaction) -> rusqlite::Result<stories::Clusterer> {
+    let clock: Option<Vec<u8>> = tx
+        .query_row(
+            "SELECT data FROM sketches WHERE name = 'stories_clock'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(clock) = clock.and_then(|c| serde_json::from_slice::<stories::Clock>(&c).ok()) else {
+        let mut c = stories::Clusterer::default();
+        let mut q = tx.prepare(
+            "SELECT f.id, f.story, a.title, a.text, a.published FROM families f
+             JOIN articles a ON a.id = f.original ORDER BY f.seq",
+        )?;
+        let rows = q.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })?;
+        for row in rows {
+            let (fam, story, title, text, published) = row?;
+            c.restore(
+                &stories::Unit {
+                    key: &fam,
+                    title: title.as_deref(),
+                    text: &text,
+                    published: published.as_deref(),
+                },
+                &story,
+            );
+        }
+        return Ok(c);
+    };
+    let df: Vec<(u64, u32)> = tx
+        .prepare("SELECT term, df FROM story_terms")?
+        .query_map([], |r| {
+            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, u32>(1)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let states: Vec<String> = tx
+        .prepare("SELECT data FROM story_state ORDER BY rowid")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let merges: Vec<(String, String)> = tx
+        .prepare("SELECT id, into_id FROM story_merges")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    // A state that does not parse (written by a future version, or damaged) is left out: its
+    // story stays in the store, and newcomers open new stories instead of joining it.
+    let states = states
+        .iter()
+        .filter_map(|s| serde_json::from_str::<stories::StoryState>(s).ok());
+    Ok(stories::Clusterer::load(
+        stories::Params::default(),
+        clock,
+        df,
+        states,
+        merges,
+    ))
+}
+
+/// Writes what the clusterer changed in this batch: stories' states and titles, term
+/// frequencies, merges (whose families move to the story that took them in), and its counters.
+fn save_clusterer(tx: &Transaction, c: &mut stories::Clusterer) -> rusqlite::Result<()> {
+    let changes = c.take_changes();
+    for (id, state) in &changes.stories {
+        match state {
+            Some(st) => {
+                tx.execute(
+                    "INSERT INTO story_state (id, data) VALUES (?1, ?2)
+                     ON CONFLICT(id) DO UPDATE SET data = excluded.data",
+                    params![id, json(st)],
+                )?;
+                if let Some((title, _)) = &st.title {
+                    tx.execute(
+                        "UPDATE stories SET title = ?2 WHERE id = ?1",
+                        params![id, title],
+                    )?;
+                }
+            }
+            None => {
+                tx.execute("DELETE FROM story_state WHERE id = ?1", [id])?;
+            }
+        }
+    }
+    for (from, into) in &changes.merges {
+        tx.execute(
+            "INSERT OR REPLACE INTO story_merges (id, into_id) VALUES (?1, ?2)",
+            params![from, into],
+        )?;
+        tx.execute(
+            "UPDATE families SET story = ?2 WHERE story = ?1",
+            params![from, into],
+        )?;
+        tx.execute("DELETE FROM stories WHERE id = ?1", [from])?;
+    }
+    let mut put = tx.prepare_cached(
+        "INSERT INTO story_terms (term, df) VALUES (?1, ?2)
+         ON CONFLICT(term) DO UPDATE SET df = excluded.df",
+    )?;
+    for (t, n) in &changes.df {
+        put.execute(params![*t as i64, n])?;
+    }
+    tx.execute(
+        "INSERT OR REPLACE INTO sketches (name, data) VALUES ('stories_clock', ?1)",
+        [json(&changes.clock).into_bytes()],
+    )?;
+    Ok(())
 }
 
 /// Lists of strings and removed blocks always serialise; the fallback only guards the type.

@@ -1,15 +1,26 @@
-//! The `stories` stage: assigns each family of copies (as one unit) to a story.
+//! The `stories` stage: assigns each family of copies, as one unit, to a story (one real-world
+//! event), online.
 //!
-//! Input: families in arrival order. Output: [`Story`]s, each with its families and articles.
+//! Input: units (a family's original: title, text, publication date) in arrival order. Output:
+//! for each unit the story it joins or opens, and per story a title, key names and terms, and a
+//! time span.
 //!
-//! In this first version each family is its own story: honest output while real online
-//! clustering (an inverted index over strong terms and names, TF-IDF, title and time scores,
-//! a learned threshold) is built in the stories issue. The types and ids are already final: a
-//! story's id derives from the family that opened it.
+//! The idea: a unit becomes three sparse vectors: body terms weighted by TF-IDF (document
+//! frequencies counted as units arrive, so the weights sharpen as the corpus grows), names
+//! (capitalised words inside sentences and numbers: the people, places and figures that tell
+//! one event from another of the same kind; a surname alone meets the full name it belongs to
+//! through the shared word), and title terms. A story keeps the sum of its units' vectors,
+//! trimmed to its strongest entries, so its state stays bounded. Candidates come from an
+//! inverted index over each live story's strongest terms and names; each candidate is scored
+//! by a weighted sum of cosines, minus a penalty for time distance, and the unit joins the best
+//! story at or above a threshold or opens a new one. Weights and threshold are learned on
+//! ECB+ train and dev (`cargo run --release --example tune_stories`). Stories quiet for longer
+//! than [`Params::quiet_days`] leave the index for an archive indexed by their key names only,
+//! from which a stronger match reopens them.
 
 use serde::{Deserialize, Serialize};
 
-use crate::text;
+use crate::text::{self, FastMap};
 
 /// A story: one real-world event and the families that report it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -20,11 +31,1080 @@ pub struct Story {
     pub articles: Vec<String>,
 }
 
+/// A story's id: derived from the family that opened it, so it is stable across runs.
 pub fn story_id(founder_family: &str) -> String {
     text::hex_id(text::hash64(format!("story\0{founder_family}").as_bytes()))
 }
 
-/// The story a family goes to (for now, always the one it opens).
+/// The story a family opens when nothing else is known of it.
 pub fn assign(family: &str) -> String {
     story_id(family)
+}
+
+/// What the clusterer reads of a unit (a family of copies, through its original).
+#[derive(Debug, Clone, Copy)]
+pub struct Unit<'a> {
+    /// The family's id (names the story if the unit opens one).
+    pub key: &'a str,
+    pub title: Option<&'a str>,
+    pub text: &'a str,
+    pub published: Option<&'a str>,
+}
+
+/// Weights and limits of the online assignment.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Params {
+    /// Score at which a unit joins a story.
+    pub threshold: f32,
+    pub w_body: f32,
+    pub w_names: f32,
+    pub w_title: f32,
+    /// Penalty per day between the unit and the story's time span, up to `max_time_penalty`.
+    pub time_per_day: f32,
+    pub max_time_penalty: f32,
+    /// Days without a new unit after which a story leaves the candidate index.
+    pub quiet_days: f32,
+    /// Extra score an archived (quiet) story needs to be reopened.
+    pub reopen_margin: f32,
+    /// Extra score two stories need to be merged (infinite: never; pure online assignment).
+    pub merge_margin: f32,
+}
+
+impl Default for Params {
+    /// Learned on ECB+ train and dev (see the module doc).
+    fn default() -> Self {
+        Params {
+            threshold: 0.24,
+            w_body: 0.45,
+            w_names: 0.45,
+            w_title: 0.1,
+            time_per_day: 0.0,
+            max_time_penalty: 0.0,
+            quiet_days: 30.0,
+            reopen_margin: 0.1,
+            merge_margin: f32::INFINITY,
+        }
+    }
+}
+
+/// Terms a unit keeps (its strongest by weight).
+const UNIT_TERMS: usize = 96;
+/// Terms and names a story keeps.
+const STORY_TERMS: usize = 160;
+const STORY_NAMES: usize = 48;
+/// Entries of a story in the candidate index, and of a unit looked up.
+const INDEXED_TERMS: usize = 12;
+const INDEXED_NAMES: usize = 8;
+/// Candidates scored per unit (the ones sharing most indexed entries).
+const MAX_CANDIDATES: usize = 64;
+/// Labels (key names and terms as written) a story keeps for display.
+const LABELS: usize = 8;
+
+/// Words that say nothing of which event a text reports.
+const STOPWORDS: &str = "a an the of to in on at by for with from into onto about after before \
+over under between during through against and or but nor that which who whom whose this these \
+those is was were are be been being has have had it its he she they them his her their theirs we \
+our us you your i me my not no as if than then there here also will would could should can may \
+might must do does did so such said says say told tell according up out one more most other \
+some new last first just what when where how all any mr mrs ms very only about around while \
+because since until against among still even much many well back over now get got go went make \
+made take took like per via its it's he's she's they're we're i'm don't didn't won't can't n't \
+monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow week weeks \
+day days year years month months time times people";
+
+fn stopword(h: u64) -> bool {
+    use std::sync::LazyLock;
+    static SET: LazyLock<text::FastSet<u64>> =
+        LazyLock::new(|| STOPWORDS.split_whitespace().map(text::word_hash).collect());
+    SET.contains(&h)
+}
+
+/// A word's term: lower-cased, a plural `s` dropped (so "quakes" meets "quake").
+fn term_hash(w: &str) -> u64 {
+    let lower = w.to_lowercase();
+    let t = match lower.strip_suffix('s') {
+        Some(stem) if stem.len() >= 3 && !stem.ends_with('s') && !stem.ends_with('\'') => stem,
+        _ => lower.as_str(),
+    };
+    text::word_hash(t)
+}
+
+/// A unit's features: for each of body, names and title, the weighted, unit-normalised vector
+/// it is scored with and the raw (sublinear) term counts a story adds up.
+#[derive(Debug, Clone, Default)]
+pub struct Features {
+    pub weighted: [Vec<(u64, f32)>; 3],
+    pub raw: [Vec<(u64, f32)>; 3],
+    pub day: Option<i32>,
+}
+
+const BODY: usize = 0;
+const NAMES: usize = 1;
+const TITLE: usize = 2;
+
+/// Raw counts of a unit before weighting.
+struct Counts {
+    parts: [FastMap<u64, f32>; 3],
+    labels: Vec<(String, usize)>,
+}
+
+fn count(title: Option<&str>, body: &str) -> Counts {
+    let mut c = Counts {
+        parts: Default::default(),
+        labels: Vec::new(),
+    };
+    let mut phrases: FastMap<String, usize> = FastMap::default();
+    let mut read = |line: &str, in_title: bool, c: &mut Counts| {
+        for s in text::sentences(line) {
+            let mut phrase: Vec<&str> = Vec::new();
+            for (i, w) in text::words(s).enumerate() {
+                let first = w.chars().next().unwrap_or(' ');
+                let stop = stopword(text::word_hash(w));
+                if !stop && w.chars().nth(1).is_some() {
+                    let h = term_hash(w);
+                    *c.parts[BODY].entry(h).or_default() += 1.0;
+                    if in_title {
+                        *c.parts[TITLE].entry(h).or_default() += 1.0;
+                    }
+                    if (first.is_uppercase() && (i > 0 || in_title))
+                        || w.bytes().any(|b| b.is_ascii_digit())
+                    {
+                        *c.parts[NAMES].entry(h).or_default() += 1.0;
+                    }
+                }
+                if first.is_uppercase() && i > 0 && !stop {
+                    phrase.push(w);
+                } else {
+                    if phrase.len() >= 2 {
+                        *phrases.entry(phrase.join(" ")).or_default() += 1;
+                    }
+                    phrase.clear();
+                }
+            }
+            if phrase.len() >= 2 {
+                *phrases.entry(phrase.join(" ")).or_default() += 1;
+            }
+        }
+    };
+    if let Some(t) = title {
+        read(t, true, &mut c);
+    }
+    for line in body.lines().filter(|l| !l.trim().is_empty()).take(400) {
+        read(line, false, &mut c);
+    }
+    let mut labels: Vec<(String, usize)> = phrases.into_iter().collect();
+    labels.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    labels.truncate(LABELS);
+    c.labels = labels;
+    c
+}
+
+/// Document frequencies of terms over the units seen so far.
+#[derive(Debug, Clone, Default)]
+struct Df {
+    counts: FastMap<u64, u32>,
+    units: u32,
+}
+
+impl Df {
+    fn observe(&mut self, terms: &FastMap<u64, f32>) {
+        self.units += 1;
+        for h in terms.keys() {
+            *self.counts.entry(*h).or_default() += 1;
+        }
+    }
+
+    fn idf(&self, h: u64) -> f32 {
+        let df = self.counts.get(&h).copied().unwrap_or(0) as f32;
+        ((self.units as f32 + 1.0) / (df + 0.5)).ln().max(0.0)
+    }
+
+    /// Raw counts as sublinear TF, the `keep` strongest by TF-IDF, sorted by term.
+    fn raw(&self, counts: &FastMap<u64, f32>, keep: usize) -> Vec<(u64, f32)> {
+        let mut v: Vec<(u64, f32)> = counts.iter().map(|(&h, &n)| (h, 1.0 + n.ln())).collect();
+        self.prune(&mut v, keep);
+        v
+    }
+
+    /// Keeps the `keep` entries strongest by TF-IDF (ties by term), sorted by term.
+    fn prune(&self, v: &mut Vec<(u64, f32)>, keep: usize) {
+        if v.len() > keep {
+            let mut w: Vec<(u64, f32, f32)> =
+                v.iter().map(|&(h, x)| (h, x, x * self.idf(h))).collect();
+            w.sort_unstable_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
+            w.truncate(keep);
+            *v = w.into_iter().map(|(h, x, _)| (h, x)).collect();
+        }
+        v.sort_unstable_by_key(|x| x.0);
+    }
+
+    /// A raw vector weighted by the current IDF and unit-normalised.
+    fn weigh(&self, raw: &[(u64, f32)]) -> Vec<(u64, f32)> {
+        let mut v: Vec<(u64, f32)> = raw
+            .iter()
+            .map(|&(h, x)| (h, x * self.idf(h)))
+            .filter(|x| x.1 > 0.0)
+            .collect();
+        normalise(&mut v);
+        v
+    }
+
+    /// The length of a raw vector weighted by the current IDF.
+    fn norm(&self, raw: &[(u64, f32)]) -> f32 {
+        raw.iter()
+            .map(|&(h, x)| {
+                let w = x * self.idf(h);
+                w * w
+            })
+            .sum::<f32>()
+            .sqrt()
+    }
+
+    /// Cosine of a weighted unit vector with a raw story vector of (weighted) length `norm`.
+    fn cosine(&self, unit: &[(u64, f32)], raw: &[(u64, f32)], norm: f32) -> f32 {
+        if norm <= 0.0 {
+            return 0.0;
+        }
+        let (mut i, mut j, mut s) = (0, 0, 0.0);
+        while i < unit.len() && j < raw.len() {
+            match unit[i].0.cmp(&raw[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    s += unit[i].1 * raw[j].1 * self.idf(raw[j].0);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        s / norm
+    }
+}
+
+fn normalise(v: &mut [(u64, f32)]) {
+    let n = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
+    if n > 0.0 {
+        for x in v {
+            x.1 /= n;
+        }
+    }
+}
+
+/// Adds `b` into `a` (both term-sorted).
+fn accumulate(a: &mut Vec<(u64, f32)>, b: &[(u64, f32)]) {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        if j >= b.len() || (i < a.len() && a[i].0 < b[j].0) {
+            out.push(a[i]);
+            i += 1;
+        } else if i >= a.len() || b[j].0 < a[i].0 {
+            out.push(b[j]);
+            j += 1;
+        } else {
+            out.push((a[i].0, a[i].1 + b[j].1));
+            i += 1;
+            j += 1;
+        }
+    }
+    *a = out;
+}
+
+/// Days since 1970 of a `YYYY-MM-DD...` date.
+pub fn day_of(published: &str) -> Option<i32> {
+    let d = chrono::NaiveDate::parse_from_str(published.get(..10)?, "%Y-%m-%d").ok()?;
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?;
+    i32::try_from((d - epoch).num_days()).ok()
+}
+
+/// A story's state: bounded whatever its size.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoryState {
+    pub id: String,
+    /// Sums of the units' sublinear term counts (body, names, title), the strongest kept.
+    pub raw: [Vec<(u64, f32)>; 3],
+    pub units: u32,
+    pub first_day: Option<i32>,
+    pub last_day: Option<i32>,
+    /// The most representative headline so far, with how close its unit was to the story.
+    pub title: Option<(String, f32)>,
+    /// Key names as written, with counts.
+    pub labels: Vec<(String, u32)>,
+    /// Lengths of the raw vectors under the IDF of when they were computed, and when.
+    #[serde(skip)]
+    norms: [f32; 3],
+    #[serde(skip)]
+    norms_at: u32,
+    #[serde(skip)]
+    archived: bool,
+    /// Merged into another story (which holds its units now).
+    #[serde(skip)]
+    gone: bool,
+    /// The sequence number of the story's last unit (for quiet sweeps without dates).
+    last_seq: u64,
+}
+
+impl StoryState {
+    /// Key names, most frequent first.
+    pub fn key_names(&self) -> Vec<String> {
+        self.labels.iter().map(|l| l.0.clone()).collect()
+    }
+}
+
+/// The clusterer's counters, stored beside its stories.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Clock {
+    pub units: u32,
+    pub seq: u64,
+    pub newest_day: Option<i32>,
+}
+
+/// What changed in a clusterer since the last look (see [`Clusterer::take_changes`]).
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    /// Story id and its state, or `None` for a story merged away.
+    pub stories: Vec<(String, Option<StoryState>)>,
+    /// Document frequencies of the terms that changed.
+    pub df: Vec<(u64, u32)>,
+    /// (merged story, story it went into).
+    pub merges: Vec<(String, String)>,
+    pub clock: Clock,
+}
+
+/// Where a unit went.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    pub story: String,
+    /// The score of the story it joined (`None` when it opened one).
+    pub score: Option<f32>,
+}
+
+/// The online clusterer.
+#[derive(Debug, Clone)]
+pub struct Clusterer {
+    pub params: Params,
+    df: Df,
+    stories: Vec<StoryState>,
+    by_id: FastMap<String, u32>,
+    /// Live stories by their strongest terms and names.
+    index: FastMap<u64, Vec<u32>>,
+    /// Quiet stories by their key names only.
+    archive: FastMap<u64, Vec<u32>>,
+    /// Stories merged away, and the story that took them in.
+    merged: FastMap<String, String>,
+    /// Stories changed since the last merge pass.
+    dirty: Vec<u32>,
+    /// Stories and terms changed since the last [`Clusterer::take_changes`], and merges.
+    changed: text::FastSet<u32>,
+    changed_terms: text::FastSet<u64>,
+    new_merges: Vec<(String, String)>,
+    seq: u64,
+    newest_day: Option<i32>,
+}
+
+impl Default for Clusterer {
+    fn default() -> Self {
+        Clusterer::new(Params::default())
+    }
+}
+
+/// Units between sweeps of quiet stories out of the index.
+const SWEEP_EVERY: u64 = 1024;
+/// Units after which a story with no dates counts as quiet.
+const QUIET_UNITS: u64 = 200_000;
+/// Units between merge passes.
+const MERGE_EVERY: u64 = 32;
+/// Growth of the corpus after which a story's cached norms are computed again.
+const STALE_NORMS: f32 = 1.1;
+
+impl Clusterer {
+    pub fn new(params: Params) -> Self {
+        Clusterer {
+            params,
+            df: Df::default(),
+            stories: Vec::new(),
+            by_id: FastMap::default(),
+            index: FastMap::default(),
+            archive: FastMap::default(),
+            merged: FastMap::default(),
+            dirty: Vec::new(),
+            changed: Default::default(),
+            changed_terms: Default::default(),
+            new_merges: Vec::new(),
+            seq: 0,
+            newest_day: None,
+        }
+    }
+
+    /// The stories still standing, in the order they were opened.
+    pub fn stories(&self) -> impl Iterator<Item = &StoryState> {
+        self.stories.iter().filter(|s| !s.gone)
+    }
+
+    /// A story by id, following merges.
+    pub fn story(&self, id: &str) -> Option<&StoryState> {
+        self.by_id
+            .get(self.resolve(id))
+            .map(|&i| &self.stories[i as usize])
+    }
+
+    /// The story an id stands for now (itself, or the story it was merged into).
+    pub fn resolve<'s>(&'s self, mut id: &'s str) -> &'s str {
+        for _ in 0..1000 {
+            match self.merged.get(id) {
+                Some(next) => id = next,
+                None => break,
+            }
+        }
+        id
+    }
+
+    /// Reads a unit into its features, counting its terms into the document frequencies.
+    fn features(&mut self, unit: &Unit) -> (Features, Vec<(String, usize)>) {
+        let c = count(unit.title, unit.text);
+        self.df.observe(&c.parts[BODY]);
+        self.changed_terms.extend(c.parts[BODY].keys().copied());
+        let raw = [
+            self.df.raw(&c.parts[BODY], UNIT_TERMS),
+            self.df.raw(&c.parts[NAMES], UNIT_TERMS),
+            self.df.raw(&c.parts[TITLE], UNIT_TERMS),
+        ];
+        let weighted = [
+            self.df.weigh(&raw[BODY]),
+            self.df.weigh(&raw[NAMES]),
+            self.df.weigh(&raw[TITLE]),
+        ];
+        let f = Features {
+            weighted,
+            raw,
+            day: unit.published.and_then(day_of),
+        };
+        (f, c.labels)
+    }
+
+    /// Computes story `s`'s norms again if the corpus grew much since they were.
+    fn refresh(&mut self, s: u32) {
+        let st = &self.stories[s as usize];
+        if st.norms_at > 0 && (self.df.units as f32) < st.norms_at as f32 * STALE_NORMS {
+            return;
+        }
+        let norms = [
+            self.df.norm(&st.raw[BODY]),
+            self.df.norm(&st.raw[NAMES]),
+            self.df.norm(&st.raw[TITLE]),
+        ];
+        let st = &mut self.stories[s as usize];
+        st.norms = norms;
+        st.norms_at = self.df.units.max(1);
+    }
+
+    /// The score of story `s` for weighted vectors `w` dated `day` (norms fresh).
+    fn score(&self, s: &StoryState, w: &[Vec<(u64, f32)>; 3], day: Option<i32>) -> f32 {
+        let p = &self.params;
+        // A part the unit lacks (no title; no capitalised words, as in lower-cased titles) is
+        // left out and the others weigh for it, so that such units are not held to a score
+        // they cannot reach.
+        let mut sum = 0.0;
+        let mut weights = 0.0;
+        for (k, wk) in [(BODY, p.w_body), (NAMES, p.w_names), (TITLE, p.w_title)] {
+            if !w[k].is_empty() {
+                sum += wk * self.df.cosine(&w[k], &s.raw[k], s.norms[k]);
+                weights += wk;
+            }
+        }
+        let mut score = if weights > 0.0 { sum / weights } else { 0.0 };
+        if let (Some(d), Some(first), Some(last)) = (day, s.first_day, s.last_day) {
+            let gap = if d < first {
+                first - d
+            } else {
+                d.saturating_sub(last).max(0)
+            };
+            score -= (gap as f32 * p.time_per_day).min(p.max_time_penalty);
+        }
+        score
+    }
+
+    /// Candidate stories: those sharing the strongest terms and names of `w` in the index
+    /// (and key names in the archive), most shared first.
+    fn candidates(&self, w: &[Vec<(u64, f32)>; 3]) -> Vec<u32> {
+        let mut hits: FastMap<u32, u32> = FastMap::default();
+        for (h, _) in top(&w[BODY], INDEXED_TERMS)
+            .into_iter()
+            .chain(top(&w[NAMES], INDEXED_NAMES))
+        {
+            for idx in [&self.index, &self.archive] {
+                if let Some(list) = idx.get(&h) {
+                    for &s in list {
+                        *hits.entry(s).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let mut c: Vec<(u32, u32)> = hits.into_iter().collect();
+        c.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        c.truncate(MAX_CANDIDATES);
+        c.into_iter().map(|x| x.0).collect()
+    }
+
+    /// The best story at or above the threshold (plus `margin`) for weighted vectors `w`,
+    /// leaving out `except`.
+    fn best(
+        &mut self,
+        w: &[Vec<(u64, f32)>; 3],
+        day: Option<i32>,
+        margin: f32,
+        except: Option<u32>,
+    ) -> Option<(u32, f32)> {
+        let mut best: Option<(u32, f32)> = None;
+        for s in self.candidates(w) {
+            if Some(s) == except || self.stories[s as usize].gone {
+                continue;
+            }
+            self.refresh(s);
+            let st = &self.stories[s as usize];
+            let need = self.params.threshold
+                + margin
+                + if st.archived {
+                    self.params.reopen_margin
+                } else {
+                    0.0
+                };
+            let score = self.score(st, w, day);
+            if score >= need && best.is_none_or(|b| score > b.1 || (score == b.1 && s < b.0)) {
+                best = Some((s, score));
+            }
+        }
+        best
+    }
+
+    /// Assigns a unit: it joins the best-scoring story at or above the threshold, or opens one.
+    /// Stories split early are merged now and then (see [`Clusterer::merge_pass`]); a unit's
+    /// story may thus later be merged into another: [`Clusterer::resolve`] says which.
+    pub fn add(&mut self, unit: &Unit) -> Assignment {
+        let (f, labels) = self.features(unit);
+        let assignment = match self.best(&f.weighted, f.day, 0.0, None) {
+            Some((s, score)) => {
+                self.join(s, unit.title, &f, &labels);
+                Assignment {
+                    story: self.stories[s as usize].id.clone(),
+                    score: Some(score),
+                }
+            }
+            None => {
+                let s = self.open(story_id(unit.key));
+                self.join(s, unit.title, &f, &labels);
+                Assignment {
+                    story: self.stories[s as usize].id.clone(),
+                    score: None,
+                }
+            }
+        };
+        self.tick(f.day);
+        assignment
+    }
+
+    /// Puts a unit back in a story already decided (read from the store), without scoring.
+    pub fn restore(&mut self, unit: &Unit, story: &str) {
+        let (f, labels) = self.features(unit);
+        let s = match self.by_id.get(story) {
+            Some(&s) => s,
+            None => self.open(story.to_string()),
+        };
+        self.join(s, unit.title, &f, &labels);
+        self.seq += 1;
+        if let Some(d) = f.day {
+            self.newest_day = Some(self.newest_day.map_or(d, |x| x.max(d)));
+        }
+        self.dirty.clear();
+    }
+
+    fn open(&mut self, id: String) -> u32 {
+        let s = self.stories.len() as u32;
+        self.by_id.insert(id.clone(), s);
+        self.stories.push(StoryState {
+            id,
+            raw: Default::default(),
+            units: 0,
+            first_day: None,
+            last_day: None,
+            title: None,
+            labels: Vec::new(),
+            norms: [0.0; 3],
+            norms_at: 0,
+            archived: false,
+            gone: false,
+            last_seq: 0,
+        });
+        s
+    }
+
+    /// Adds a unit's (or a merged story's) vectors, span and labels to story `s`.
+    fn absorb(
+        &mut self,
+        s: u32,
+        raw: &[Vec<(u64, f32)>; 3],
+        units: u32,
+        days: (Option<i32>, Option<i32>),
+        title: Option<(String, f32)>,
+        labels: &[(String, u32)],
+    ) {
+        let seq = self.seq;
+        let was_archived = self.stories[s as usize].archived;
+        let before = if was_archived {
+            archive_keys(&self.stories[s as usize])
+        } else {
+            indexed(&self.stories[s as usize])
+        };
+        let st = &mut self.stories[s as usize];
+        for k in [BODY, NAMES, TITLE] {
+            accumulate(&mut st.raw[k], &raw[k]);
+        }
+        let keep = [STORY_TERMS, STORY_NAMES, STORY_TERMS];
+        for k in [BODY, NAMES, TITLE] {
+            self.df.prune(&mut st.raw[k], keep[k]);
+        }
+        st.units += units;
+        st.last_seq = seq;
+        for d in [days.0, days.1].into_iter().flatten() {
+            st.first_day = Some(st.first_day.map_or(d, |x| x.min(d)));
+            st.last_day = Some(st.last_day.map_or(d, |x| x.max(d)));
+        }
+        if let Some((t, c)) = title {
+            if st.title.as_ref().is_none_or(|(_, old)| c > *old) {
+                st.title = Some((t, c));
+            }
+        }
+        for (l, n) in labels {
+            match st.labels.iter_mut().find(|x| &x.0 == l) {
+                Some(x) => x.1 += *n,
+                None => st.labels.push((l.clone(), *n)),
+            }
+        }
+        st.labels
+            .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        st.labels.truncate(LABELS * 2);
+        st.archived = false;
+        st.norms_at = 0;
+        let after = indexed(st);
+        if was_archived {
+            remove_all(&mut self.archive, &before, s);
+        } else {
+            remove_all(&mut self.index, &before, s);
+        }
+        insert_all(&mut self.index, &after, s);
+        if !self.dirty.contains(&s) {
+            self.dirty.push(s);
+        }
+        self.changed.insert(s);
+    }
+
+    fn join(&mut self, s: u32, title: Option<&str>, f: &Features, labels: &[(String, usize)]) {
+        self.refresh(s);
+        let st = &self.stories[s as usize];
+        let closeness = if st.units == 0 {
+            1.0
+        } else {
+            self.df
+                .cosine(&f.weighted[BODY], &st.raw[BODY], st.norms[BODY])
+        };
+        let title = title
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| (t.to_string(), closeness));
+        let labels: Vec<(String, u32)> =
+            labels.iter().map(|(l, n)| (l.clone(), *n as u32)).collect();
+        self.absorb(s, &f.raw, 1, (f.day, f.day), title, &labels);
+    }
+
+    /// Merges stories changed since the last pass into a story they now score high against
+    /// (with the corpus statistics of now, which early units lacked): the smaller goes into the
+    /// larger. Returns how many merges were made.
+    pub fn merge_pass(&mut self) -> usize {
+        let mut merges = 0;
+        let dirty = std::mem::take(&mut self.dirty);
+        for s in dirty {
+            if self.stories[s as usize].gone {
+                continue;
+            }
+            let st = &self.stories[s as usize];
+            let w = [
+                self.df.weigh(&st.raw[BODY]),
+                self.df.weigh(&st.raw[NAMES]),
+                self.df.weigh(&st.raw[TITLE]),
+            ];
+            let day = st.last_day;
+            let Some((t, _)) = self.best(&w, day, self.params.merge_margin, Some(s)) else {
+                continue;
+            };
+            let (into, from) = {
+                let (a, b) = (&self.stories[s as usize], &self.stories[t as usize]);
+                if (b.units, std::cmp::Reverse(t)) >= (a.units, std::cmp::Reverse(s)) {
+                    (t, s)
+                } else {
+                    (s, t)
+                }
+            };
+            self.merge(into, from);
+            merges += 1;
+        }
+        merges
+    }
+
+    fn merge(&mut self, into: u32, from: u32) {
+        let f = &mut self.stories[from as usize];
+        let keys = if f.archived {
+            archive_keys(f)
+        } else {
+            indexed(f)
+        };
+        let was_archived = f.archived;
+        f.gone = true;
+        let raw = std::mem::take(&mut f.raw);
+        let labels = std::mem::take(&mut f.labels);
+        let (units, days, title, id) = (
+            f.units,
+            (f.first_day, f.last_day),
+            f.title.take(),
+            f.id.clone(),
+        );
+        if was_archived {
+            remove_all(&mut self.archive, &keys, from);
+        } else {
+            remove_all(&mut self.index, &keys, from);
+        }
+        self.dirty.retain(|&d| d != from);
+        self.absorb(into, &raw, units, days, title, &labels);
+        let into_id = self.stories[into as usize].id.clone();
+        self.changed.insert(from);
+        self.new_merges.push((id.clone(), into_id.clone()));
+        self.merged.insert(id, into_id);
+    }
+
+    /// Advances the clock; now and then merges stories split early and moves quiet stories to
+    /// the archive.
+    fn tick(&mut self, day: Option<i32>) {
+        self.seq += 1;
+        if let Some(d) = day {
+            self.newest_day = Some(self.newest_day.map_or(d, |x| x.max(d)));
+        }
+        if self.seq.is_multiple_of(MERGE_EVERY) && self.params.merge_margin.is_finite() {
+            self.merge_pass();
+        }
+        if !self.seq.is_multiple_of(SWEEP_EVERY) {
+            return;
+        }
+        for s in 0..self.stories.len() {
+            let st = &self.stories[s];
+            if st.archived || st.gone {
+                continue;
+            }
+            let quiet = match (st.last_day, self.newest_day) {
+                (Some(l), Some(n)) => (n - l) as f32 > self.params.quiet_days,
+                _ => self.seq - st.last_seq > QUIET_UNITS,
+            };
+            if quiet {
+                let keys = indexed(st);
+                let names = archive_keys(st);
+                remove_all(&mut self.index, &keys, s as u32);
+                insert_all(&mut self.archive, &names, s as u32);
+                self.stories[s].archived = true;
+            }
+        }
+    }
+
+    /// Ends a batch: a last merge pass over what changed since the previous one.
+    pub fn finish(&mut self) {
+        if self.params.merge_margin.is_finite() {
+            self.merge_pass();
+        }
+    }
+
+    /// What changed since the last call, for a store to write: the changed stories (a merged
+    /// one with `gone` set), the document frequencies of changed terms, and merges made.
+    pub fn take_changes(&mut self) -> Changes {
+        let mut stories: Vec<u32> = self.changed.drain().collect();
+        stories.sort_unstable();
+        let mut terms: Vec<u64> = self.changed_terms.drain().collect();
+        terms.sort_unstable();
+        Changes {
+            stories: stories
+                .into_iter()
+                .map(|s| {
+                    let st = &self.stories[s as usize];
+                    (st.id.clone(), (!st.gone).then(|| st.clone()))
+                })
+                .collect(),
+            df: terms
+                .into_iter()
+                .map(|t| (t, self.df.counts.get(&t).copied().unwrap_or(0)))
+                .collect(),
+            merges: std::mem::take(&mut self.new_merges),
+            clock: Clock {
+                units: self.df.units,
+                seq: self.seq,
+                newest_day: self.newest_day,
+            },
+        }
+    }
+
+    /// A clusterer from stored state (what [`Clusterer::take_changes`] gave, accumulated).
+    pub fn load(
+        params: Params,
+        clock: Clock,
+        df: impl IntoIterator<Item = (u64, u32)>,
+        stories: impl IntoIterator<Item = StoryState>,
+        merges: impl IntoIterator<Item = (String, String)>,
+    ) -> Clusterer {
+        let mut c = Clusterer::new(params);
+        c.df.counts = df.into_iter().collect();
+        c.df.units = clock.units;
+        c.seq = clock.seq;
+        c.newest_day = clock.newest_day;
+        c.merged = merges.into_iter().collect();
+        for mut st in stories {
+            let s = c.stories.len() as u32;
+            st.norms_at = 0;
+            st.gone = false;
+            st.archived = match (st.last_day, c.newest_day) {
+                (Some(l), Some(n)) => (n - l) as f32 > params.quiet_days,
+                _ => c.seq.saturating_sub(st.last_seq) > QUIET_UNITS,
+            };
+            if st.archived {
+                insert_all(&mut c.archive, &archive_keys(&st), s);
+            } else {
+                insert_all(&mut c.index, &indexed(&st), s);
+            }
+            c.by_id.insert(st.id.clone(), s);
+            c.stories.push(st);
+        }
+        c
+    }
+
+    /// Live stories in the candidate index (for benches and tests).
+    pub fn live(&self) -> usize {
+        self.stories
+            .iter()
+            .filter(|s| !s.archived && !s.gone)
+            .count()
+    }
+
+    /// Approximate bytes held, for benches.
+    pub fn heap_bytes(&self) -> usize {
+        let stories: usize = self
+            .stories
+            .iter()
+            .map(|s| {
+                std::mem::size_of::<StoryState>()
+                    + s.raw.iter().map(|v| v.capacity() * 16).sum::<usize>()
+                    + s.id.capacity()
+                    + s.title.as_ref().map_or(0, |t| t.0.capacity())
+                    + s.labels.iter().map(|l| l.0.capacity() + 28).sum::<usize>()
+            })
+            .sum();
+        let lists = |m: &FastMap<u64, Vec<u32>>| -> usize {
+            m.capacity() * 40 + m.values().map(|v| v.capacity() * 4).sum::<usize>()
+        };
+        stories
+            + lists(&self.index)
+            + lists(&self.archive)
+            + self.df.counts.capacity() * 13
+            + self.by_id.capacity() * 40
+            + self.merged.capacity() * 56
+    }
+}
+
+/// The `n` strongest entries of a vector.
+fn top(v: &[(u64, f32)], n: usize) -> Vec<(u64, f32)> {
+    let mut v = v.to_vec();
+    v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    v.truncate(n);
+    v
+}
+
+/// A live story's index keys: its strongest terms and names (by summed counts).
+fn indexed(s: &StoryState) -> Vec<u64> {
+    let mut k: Vec<u64> = top(&s.raw[BODY], INDEXED_TERMS)
+        .into_iter()
+        .chain(top(&s.raw[NAMES], INDEXED_NAMES))
+        .map(|x| x.0)
+        .collect();
+    k.sort_unstable();
+    k.dedup();
+    k
+}
+
+/// A quiet story's keys in the archive: its strongest names.
+fn archive_keys(s: &StoryState) -> Vec<u64> {
+    top(&s.raw[NAMES], INDEXED_NAMES / 2)
+        .into_iter()
+        .map(|x| x.0)
+        .collect()
+}
+
+fn insert_all(m: &mut FastMap<u64, Vec<u32>>, keys: &[u64], s: u32) {
+    for k in keys {
+        let l = m.entry(*k).or_default();
+        if !l.contains(&s) {
+            l.push(s);
+        }
+    }
+}
+
+fn remove_all(m: &mut FastMap<u64, Vec<u32>>, keys: &[u64], s: u32) {
+    for k in keys {
+        if let Some(l) = m.get_mut(k) {
+            l.retain(|&x| x != s);
+            if l.is_empty() {
+                m.remove(k);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit<'a>(key: &'a str, title: &'a str, text: &'a str, day: &'a str) -> Unit<'a> {
+        Unit {
+            key,
+            title: Some(title),
+            text,
+            published: (!day.is_empty()).then_some(day),
+        }
+    }
+
+    const QUAKE_A: &str = "A magnitude 6.1 earthquake struck the coastal town of Vellmar on \
+        Tuesday, destroying dozens of homes. Mayor Ilse Brandt said rescue teams from Korvik had \
+        reached the harbour district. The quake was felt as far as the capital.";
+    const QUAKE_A2: &str = "Rescue teams searched the harbour district of Vellmar after the \
+        magnitude 6.1 earthquake. Brandt told reporters that the Korvik teams found survivors \
+        under a collapsed bakery. Aftershocks continued through the night.";
+    const QUAKE_B: &str = "A magnitude 5.4 earthquake shook the mountain village of Oderin on \
+        Sunday. Governor Paul Masek said two bridges near Talsee were closed. No deaths were \
+        reported, and the quake damaged an old church.";
+    const TALKS: &str = "Negotiators from the two unions met in Brenford for a third day of \
+        talks over wages. The chief negotiator, Marta Quell, said progress had been slow. The \
+        strike at the ports has now lasted nine days.";
+
+    #[test]
+    fn same_event_joins_and_a_similar_event_does_not() {
+        let mut c = Clusterer::default();
+        let a = c.add(&unit("fa", "Quake hits Vellmar", QUAKE_A, "2024-03-05"));
+        let talks = c.add(&unit("ft", "Talks in Brenford", TALKS, "2024-03-05"));
+        let b = c.add(&unit("fb", "Quake shakes Oderin", QUAKE_B, "2024-03-10"));
+        let a2 = c.add(&unit(
+            "fa2",
+            "Survivors found in Vellmar",
+            QUAKE_A2,
+            "2024-03-06",
+        ));
+        assert_eq!(a.story, story_id("fa"));
+        assert_eq!(a2.story, a.story, "{a2:?}");
+        assert_ne!(b.story, a.story);
+        assert_ne!(talks.story, a.story);
+        let s = c.story(&a.story).unwrap();
+        assert_eq!(s.units, 2);
+        assert_eq!(
+            (s.first_day, s.last_day),
+            (day_of("2024-03-05"), day_of("2024-03-06"))
+        );
+        assert!(
+            s.key_names().iter().any(|n| n == "Ilse Brandt"),
+            "{:?}",
+            s.labels
+        );
+    }
+
+    #[test]
+    fn far_apart_in_time_scores_lower() {
+        let mut c = Clusterer::new(Params {
+            time_per_day: 0.01,
+            max_time_penalty: 0.2,
+            ..Params::default()
+        });
+        c.add(&unit("fa", "Quake hits Vellmar", QUAKE_A, "2024-03-05"));
+        let (near, _) = c.features(&unit(
+            "x",
+            "Survivors found in Vellmar",
+            QUAKE_A2,
+            "2024-03-06",
+        ));
+        let (far, _) = c.features(&unit(
+            "y",
+            "Survivors found in Vellmar",
+            QUAKE_A2,
+            "2025-03-06",
+        ));
+        c.refresh(0);
+        let s = &c.stories[0];
+        assert!(c.score(s, &near.weighted, near.day) > c.score(s, &far.weighted, far.day) + 0.1);
+    }
+
+    #[test]
+    fn degenerate_units_do_not_panic() {
+        let mut c = Clusterer::default();
+        let long = "word ".repeat(100_000);
+        let flood = "The same line about the flood again.\n".repeat(2000);
+        for (i, (t, x, d)) in [
+            ("", "", ""),
+            ("Only a title", "", ""),
+            ("", "No title here at all, just text.", "1970-01-01"),
+            ("Future", "Something happens far ahead.", "2999-12-31"),
+            ("Bad date", "Text.", "not a date"),
+            ("Long", long.as_str(), ""),
+            ("Flood", flood.as_str(), "2024-01-01"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let key = format!("f{i}");
+            c.add(&unit(&key, t, x, d));
+        }
+        // A flood of identical units lands in one story.
+        let mut got = Vec::new();
+        for i in 0..50 {
+            let key = format!("g{i}");
+            got.push(
+                c.add(&unit(&key, "Quake hits Vellmar", QUAKE_A, "2024-03-05"))
+                    .story,
+            );
+        }
+        c.finish();
+        let first = c.resolve(&got[0]).to_string();
+        assert!(got.iter().all(|s| c.resolve(s) == first));
+        assert_eq!(c.story(&first).map(|s| s.units), Some(50));
+    }
+
+    #[test]
+    fn restore_rebuilds_the_same_state() {
+        let units = [
+            ("fa", "Quake hits Vellmar", QUAKE_A, "2024-03-05"),
+            ("ft", "Talks in Brenford", TALKS, "2024-03-05"),
+            ("fa2", "Survivors found in Vellmar", QUAKE_A2, "2024-03-06"),
+        ];
+        let mut live = Clusterer::default();
+        let got: Vec<String> = units
+            .iter()
+            .map(|&(k, t, x, d)| live.add(&unit(k, t, x, d)).story)
+            .collect();
+        let mut back = Clusterer::default();
+        for (&(k, t, x, d), s) in units.iter().zip(&got) {
+            back.restore(&unit(k, t, x, d), s);
+        }
+        let changes = back.take_changes();
+        let mut loaded = Clusterer::load(
+            Params::default(),
+            changes.clock,
+            changes.df,
+            changes.stories.into_iter().filter_map(|s| s.1),
+            changes.merges,
+        );
+        let next = unit("fb", "Quake shakes Oderin", QUAKE_B, "2024-03-10");
+        let again = unit("fa3", "Vellmar quake toll rises", QUAKE_A, "2024-03-07");
+        let from_live = (live.add(&next), live.add(&again));
+        assert_eq!(from_live, (back.add(&next), back.add(&again)));
+        assert_eq!(from_live, (loaded.add(&next), loaded.add(&again)));
+        assert_eq!(from_live.1.story, story_id("fa"));
+    }
 }

@@ -1,0 +1,171 @@
+//! Learns the story clusterer's weights and threshold on labelled data (ECB+ train and dev),
+//! by grid search over online runs, maximising pairwise F1 averaged over the given orders.
+//!
+//! usage: cargo run --release --example tune_stories -- GOLD.jsonl REPORT.json [REPORT.json ...]
+//!
+//! Each REPORT is `storyline analyze` output over the same articles (one per order: file order,
+//! shuffled orders); its families are fed to the clusterer in the report's order of articles.
+//! GOLD holds `{url|id, story}` lines. Prints the best parameters as JSON, then the top rows.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+use storyline::stories::{Clusterer, Params, Unit};
+
+struct Item {
+    key: String,
+    title: Option<String>,
+    text: String,
+    published: Option<String>,
+    articles: Vec<String>,
+}
+
+fn units(report: &Value) -> Vec<Item> {
+    let articles = report["articles"].as_array().cloned().unwrap_or_default();
+    let by_id: HashMap<&str, &Value> = articles
+        .iter()
+        .filter_map(|a| Some((a["id"].as_str()?, a)))
+        .collect();
+    let mut order: Vec<String> = Vec::new();
+    let mut members: HashMap<String, Vec<String>> = HashMap::new();
+    for a in &articles {
+        let f = a["family"].as_str().unwrap_or("").to_string();
+        if !members.contains_key(&f) {
+            order.push(f.clone());
+        }
+        members
+            .entry(f)
+            .or_default()
+            .push(a["origin"].as_str().unwrap_or("").to_string());
+    }
+    let originals: HashMap<&str, &str> = report["families"]
+        .as_array()
+        .map(|fs| {
+            fs.iter()
+                .filter_map(|f| Some((f["id"].as_str()?, f["original"].as_str()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    order
+        .into_iter()
+        .filter_map(|f| {
+            let a = by_id.get(originals.get(f.as_str())?)?;
+            Some(Item {
+                title: a["title"].as_str().map(String::from),
+                text: a["text"].as_str().unwrap_or("").to_string(),
+                published: a["published"].as_str().map(String::from),
+                articles: members.remove(&f).unwrap_or_default(),
+                key: f,
+            })
+        })
+        .collect()
+}
+
+fn pair_f1(gold: &HashMap<String, String>, pred: &HashMap<String, String>) -> f64 {
+    let mut joint: HashMap<(&str, &str), u64> = HashMap::new();
+    let mut g: HashMap<&str, u64> = HashMap::new();
+    let mut p: HashMap<&str, u64> = HashMap::new();
+    for (id, gs) in gold {
+        let Some(ps) = pred.get(id) else { continue };
+        *joint.entry((gs, ps)).or_default() += 1;
+        *g.entry(gs).or_default() += 1;
+        *p.entry(ps).or_default() += 1;
+    }
+    let c2 = |n: &u64| n * n.saturating_sub(1) / 2;
+    let tp: u64 = joint.values().map(c2).sum();
+    let gp: u64 = g.values().map(c2).sum();
+    let pp: u64 = p.values().map(c2).sum();
+    let (pr, re) = (tp as f64 / pp.max(1) as f64, tp as f64 / gp.max(1) as f64);
+    2.0 * pr * re / (pr + re).max(1e-12)
+}
+
+fn run(items: &[Item], params: Params) -> HashMap<String, String> {
+    let mut c = Clusterer::new(params);
+    let mut got: Vec<(&Item, String)> = Vec::new();
+    for it in items {
+        let s = c
+            .add(&Unit {
+                key: &it.key,
+                title: it.title.as_deref(),
+                text: &it.text,
+                published: it.published.as_deref(),
+            })
+            .story;
+        got.push((it, s));
+    }
+    c.finish();
+    let mut out = HashMap::new();
+    for (it, s) in got {
+        for a in &it.articles {
+            out.insert(a.clone(), c.resolve(&s).to_string());
+        }
+    }
+    out
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.len() < 2 {
+        eprintln!("usage: tune_stories GOLD.jsonl REPORT.json [REPORT.json ...]");
+        std::process::exit(2);
+    }
+    let gold: HashMap<String, String> = std::fs::read_to_string(&args[0])
+        .expect("read gold")
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter_map(|v| {
+            let id = v["url"].as_str().or(v["id"].as_str())?.to_string();
+            let s = match &v["story"] {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            Some((id, s))
+        })
+        .collect();
+    let runs: Vec<Vec<Item>> = args[1..]
+        .iter()
+        .map(|p| {
+            let v: Value = serde_json::from_str(&std::fs::read_to_string(p).expect("read report"))
+                .expect("report JSON");
+            units(&v)
+        })
+        .collect();
+    let mut rows: Vec<(f64, Params)> = Vec::new();
+    for threshold in [0.14, 0.16, 0.18, 0.2, 0.22, 0.24, 0.26, 0.28, 0.3] {
+        for w_names in [0.0, 0.15, 0.3, 0.45] {
+            for (w_title, (time_per_day, max_time_penalty)) in
+                [0.0, 0.1, 0.2].into_iter().flat_map(|t| {
+                    [
+                        (0.0, 0.0),
+                        (0.01, 0.2),
+                        (0.05, 0.3),
+                        (0.05, 1.0),
+                        (0.2, 1.0),
+                    ]
+                    .map(move |m| (t, m))
+                })
+            {
+                let p = Params {
+                    threshold,
+                    w_body: 1.0 - w_names - w_title,
+                    w_names,
+                    w_title,
+                    time_per_day,
+                    max_time_penalty,
+                    ..Params::default()
+                };
+                let f: f64 = runs
+                    .iter()
+                    .map(|items| pair_f1(&gold, &run(items, p)))
+                    .sum::<f64>()
+                    / runs.len() as f64;
+                rows.push((f, p));
+            }
+        }
+    }
+    rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+    println!("{}", serde_json::to_string(&rows[0].1).unwrap_or_default());
+    for (f, p) in rows.iter().take(8) {
+        eprintln!("{f:.4} {p:?}");
+    }
+}
