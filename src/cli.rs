@@ -210,7 +210,8 @@ pub enum Command {
         /// Fail (exit 1) unless a metric meets a bound, e.g. `words.mean_F1>=0.93`; repeatable.
         #[arg(long, value_name = "METRIC>=VALUE")]
         check: Vec<String>,
-        /// Score only the gold records with this field value (text task), e.g. `page_type=article`.
+        /// Score only the gold records with this field value, e.g. `page_type=article` (text) or
+        /// `split=test` (stories).
         #[arg(long = "where", value_name = "KEY=VALUE")]
         filter: Option<String>,
     },
@@ -437,7 +438,7 @@ fn eval(
         ),
     };
     let scores = match task {
-        Task::Stories => crate::eval::score_stories(report, gold)?,
+        Task::Stories => crate::eval::score_stories(report, gold, filter)?,
         Task::Copies => crate::eval::score_copies(report, gold)?,
         Task::Text => crate::eval::score_text(report, gold, filter)?,
     };

@@ -151,10 +151,16 @@ fn str_of(v: &Value) -> Option<String> {
     }
 }
 
-pub fn score_stories(report: &Path, gold: &Path) -> Result<Value, EvalError> {
+/// Story clustering scores; `filter` keeps the gold lines with a field of a value (as
+/// `split=test`), so that a stream of all splits can be scored on one.
+pub fn score_stories(
+    report: &Path,
+    gold: &Path,
+    filter: Option<(&str, &str)>,
+) -> Result<Value, EvalError> {
     const KEYS: [&str; 4] = ["story", "incident_id", "subtopic", "clusterNo"];
     let mut gold_map: Vec<(String, String)> = Vec::new();
-    for d in json_lines(gold)? {
+    for d in filter_gold(json_lines(gold)?, filter) {
         let origin = ["url", "origin", "id", "Id"]
             .iter()
             .find_map(|k| d.get(*k).and_then(str_of).filter(|s| !s.is_empty()));

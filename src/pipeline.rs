@@ -204,7 +204,12 @@ pub fn assemble(articles: Vec<Article>, errors: Vec<InputError>) -> Report {
                         .and_then(|f| by_id.get(family_original[f.as_str()]))
                         .and_then(|a| a.title.clone())
                 });
-            story_entry(sid, title, &arts, fams)
+            let mut entry = story_entry(sid, title, &arts, fams);
+            entry.key_names = clusterer
+                .story(sid)
+                .map(|s| s.key_names().into_iter().take(8).collect())
+                .unwrap_or_default();
+            entry
         })
         .collect();
     Report {
@@ -234,6 +239,7 @@ pub fn story_entry(
         independent_sources: cov.independent_sources,
         first_published: days.first().map(|d| d.to_string()),
         last_published: days.last().map(|d| d.to_string()),
+        key_names: Vec::new(),
         quotes: cov.quotes,
         conflicts: cov.conflicts,
         summary: cov.summary,

@@ -475,7 +475,17 @@ impl Store {
         let articles: Vec<ReportArticle> = rows.into_iter().map(|(a, _)| a).collect();
         let refs: Vec<&ReportArticle> = articles.iter().collect();
         let fam_ids: Vec<String> = families.iter().map(|f| f.id.clone()).collect();
-        let story: ReportStory = story_entry(&id, title, &refs, &fam_ids);
+        let mut story: ReportStory = story_entry(&id, title, &refs, &fam_ids);
+        let state: Option<String> = self
+            .conn
+            .query_row("SELECT data FROM story_state WHERE id = ?1", [&id], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(self.err())?;
+        if let Some(st) = state.and_then(|s| serde_json::from_str::<stories::StoryState>(&s).ok()) {
+            story.key_names = st.key_names().into_iter().take(8).collect();
+        }
         Ok(Report {
             version: VERSION,
             articles,

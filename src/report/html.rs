@@ -151,6 +151,10 @@ pub fn story(r: &Report, s: &ReportStory) -> String {
             _ => String::new(),
         }
     );
+    if !s.key_names.is_empty() {
+        let names: Vec<String> = s.key_names.iter().map(|n| esc(n)).collect();
+        let _ = writeln!(out, "<p class=\"meta\">names: {}</p>", names.join(", "));
+    }
     let _ = writeln!(out, "<h2>Sources</h2>");
     for (n, fid) in s.families.iter().enumerate() {
         let Some(f) = r.family(fid) else { continue };

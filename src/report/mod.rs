@@ -79,6 +79,10 @@ pub struct ReportStory {
     pub first_published: Option<String>,
     #[serde(default)]
     pub last_published: Option<String>,
+    /// Key names of the story (people, places, organisations as written), most mentioned
+    /// first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub key_names: Vec<String>,
     pub quotes: Vec<Quote>,
     pub conflicts: Vec<Conflict>,
     pub summary: Vec<SummarySentence>,

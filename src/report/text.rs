@@ -174,6 +174,9 @@ fn story_header(out: &mut String, s: &ReportStory) {
         s.independent_sources,
         span
     );
+    if !s.key_names.is_empty() {
+        let _ = writeln!(out, "  names: {}", s.key_names.join(", "));
+    }
 }
 
 fn article_line(a: &ReportArticle) -> String {
