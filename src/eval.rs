@@ -160,7 +160,21 @@ pub fn score_stories(
 ) -> Result<Value, EvalError> {
     const KEYS: [&str; 4] = ["story", "incident_id", "subtopic", "clusterNo"];
     let mut gold_map: Vec<(String, String)> = Vec::new();
-    for d in filter_gold(json_lines(gold)?, filter) {
+    // Gold is JSON lines, or one object of origin -> labels (the copies gold, which also
+    // names each article's story).
+    let lines = match serde_json::from_str::<Value>(&read(gold)?) {
+        Ok(Value::Object(m)) if m.values().all(Value::is_object) => m
+            .into_iter()
+            .map(|(origin, mut labels)| {
+                if let Value::Object(l) = &mut labels {
+                    l.insert("origin".into(), Value::String(origin));
+                }
+                labels
+            })
+            .collect(),
+        _ => json_lines(gold)?,
+    };
+    for d in filter_gold(lines, filter) {
         let origin = ["url", "origin", "id", "Id"]
             .iter()
             .find_map(|k| d.get(*k).and_then(str_of).filter(|s| !s.is_empty()));

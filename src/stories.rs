@@ -157,7 +157,18 @@ fn count(title: Option<&str>, body: &str) -> Counts {
     let mut read = |line: &str, in_title: bool, c: &mut Counts| {
         for s in text::sentences(line) {
             let mut phrase: Vec<&str> = Vec::new();
+            let mut prev_end = 0usize;
             for (i, w) in text::words(s).enumerate() {
+                // A name runs over words with only spaces between ("(Wire) — Firefighters"
+                // is two things).
+                let start = w.as_ptr() as usize - s.as_ptr() as usize;
+                if i > 0 && !s[prev_end.min(start)..start].trim().is_empty() {
+                    if phrase.len() >= 2 {
+                        *phrases.entry(phrase.join(" ")).or_default() += 1;
+                    }
+                    phrase.clear();
+                }
+                prev_end = start + w.len();
                 let first = w.chars().next().unwrap_or(' ');
                 let stop = stopword(text::word_hash(w));
                 if !stop && w.chars().nth(1).is_some() {
@@ -173,7 +184,15 @@ fn count(title: Option<&str>, body: &str) -> Counts {
                     }
                 }
                 if first.is_uppercase() && i > 0 && !stop {
-                    phrase.push(w);
+                    // "Port Selby's" is Port Selby, and a possessive ends the name.
+                    let bare = w.strip_suffix("'s").or_else(|| w.strip_suffix("\u{2019}s"));
+                    phrase.push(bare.unwrap_or(w));
+                    if bare.is_some() {
+                        if phrase.len() >= 2 {
+                            *phrases.entry(phrase.join(" ")).or_default() += 1;
+                        }
+                        phrase.clear();
+                    }
                 } else {
                     if phrase.len() >= 2 {
                         *phrases.entry(phrase.join(" ")).or_default() += 1;
@@ -413,7 +432,7 @@ pub struct Clusterer {
     /// Stories merged away, and the story that took them in.
     merged: FastMap<String, String>,
     /// Stories changed since the last merge pass.
-    dirty: Vec<u32>,
+    dirty: text::FastSet<u32>,
     /// Stories and terms changed since the last [`Clusterer::take_changes`], and merges.
     changed: text::FastSet<u32>,
     changed_terms: text::FastSet<u64>,
@@ -447,7 +466,7 @@ impl Clusterer {
             index: FastMap::default(),
             archive: FastMap::default(),
             merged: FastMap::default(),
-            dirty: Vec::new(),
+            dirty: Default::default(),
             changed: Default::default(),
             changed_terms: Default::default(),
             new_merges: Vec::new(),
@@ -718,8 +737,9 @@ impl Clusterer {
             remove_all(&mut self.index, &before, s);
         }
         insert_all(&mut self.index, &after, s);
-        if !self.dirty.contains(&s) {
-            self.dirty.push(s);
+        // Only a merge pass reads it: with merging off it would only grow.
+        if self.params.merge_margin.is_finite() {
+            self.dirty.insert(s);
         }
         self.changed.insert(s);
     }
@@ -750,7 +770,8 @@ impl Clusterer {
     /// larger. Returns how many merges were made.
     pub fn merge_pass(&mut self) -> usize {
         let mut merges = 0;
-        let dirty = std::mem::take(&mut self.dirty);
+        let mut dirty: Vec<u32> = std::mem::take(&mut self.dirty).into_iter().collect();
+        dirty.sort_unstable();
         for s in dirty {
             if self.stories[s as usize].gone {
                 continue;
@@ -801,7 +822,7 @@ impl Clusterer {
         } else {
             remove_all(&mut self.index, &keys, from);
         }
-        self.dirty.retain(|&d| d != from);
+        self.dirty.remove(&from);
         self.absorb(into, &raw, units, days, title, &labels);
         let into_id = self.stories[into as usize].id.clone();
         self.changed.insert(from);
