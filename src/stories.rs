@@ -433,6 +433,8 @@ pub struct Clusterer {
     merged: FastMap<String, String>,
     /// Stories changed since the last merge pass.
     dirty: text::FastSet<u32>,
+    /// Stories not archived (some may be gone or archived since; the sweep drops them).
+    live: Vec<u32>,
     /// Stories and terms changed since the last [`Clusterer::take_changes`], and merges.
     changed: text::FastSet<u32>,
     changed_terms: text::FastSet<u64>,
@@ -467,6 +469,7 @@ impl Clusterer {
             archive: FastMap::default(),
             merged: FastMap::default(),
             dirty: Default::default(),
+            live: Vec::new(),
             changed: Default::default(),
             changed_terms: Default::default(),
             new_merges: Vec::new(),
@@ -665,6 +668,7 @@ impl Clusterer {
 
     fn open(&mut self, id: String) -> u32 {
         let s = self.stories.len() as u32;
+        self.live.push(s);
         self.by_id.insert(id.clone(), s);
         self.stories.push(StoryState {
             id,
@@ -733,6 +737,7 @@ impl Clusterer {
         let after = indexed(st);
         if was_archived {
             remove_all(&mut self.archive, &before, s);
+            self.live.push(s);
         } else {
             remove_all(&mut self.index, &before, s);
         }
@@ -843,8 +848,11 @@ impl Clusterer {
         if !self.seq.is_multiple_of(SWEEP_EVERY) {
             return;
         }
-        for s in 0..self.stories.len() {
-            let st = &self.stories[s];
+        // Only live stories are looked at (a large store holds far more quiet ones).
+        let live = std::mem::take(&mut self.live);
+        let mut kept = Vec::with_capacity(live.len());
+        for s in live {
+            let st = &self.stories[s as usize];
             if st.archived || st.gone {
                 continue;
             }
@@ -855,11 +863,14 @@ impl Clusterer {
             if quiet {
                 let keys = indexed(st);
                 let names = archive_keys(st);
-                remove_all(&mut self.index, &keys, s as u32);
-                insert_all(&mut self.archive, &names, s as u32);
-                self.stories[s].archived = true;
+                remove_all(&mut self.index, &keys, s);
+                insert_all(&mut self.archive, &names, s);
+                self.stories[s as usize].archived = true;
+            } else {
+                kept.push(s);
             }
         }
+        self.live = kept;
     }
 
     /// Ends a batch: a last merge pass over what changed since the previous one.
@@ -923,6 +934,7 @@ impl Clusterer {
                 insert_all(&mut c.archive, &archive_keys(&st), s);
             } else {
                 insert_all(&mut c.index, &indexed(&st), s);
+                c.live.push(s);
             }
             c.by_id.insert(st.id.clone(), s);
             c.stories.push(st);
