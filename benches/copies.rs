@@ -15,19 +15,12 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::proc_status_kib;
 use serde_json::{json, Value};
 use storyline::copies::{Engine, FileTexts, Meta};
 use storyline::text::hash64;
-
-fn proc_status_kib(field: &str) -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/self/status").ok()?;
-    s.lines()
-        .find(|l| l.starts_with(field))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
 
 fn records(path: &str, mut f: impl FnMut(&str, &str, Option<&str>)) {
     let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("cannot open {path}: {e}"));

@@ -16,6 +16,9 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
+mod common;
+
+use common::proc_status_kib;
 use serde_json::{json, Value};
 use storyline::stories::{Clusterer, Unit};
 
@@ -91,16 +94,6 @@ fn mutate(story: u64, sentence: &str, vocabulary: &[String]) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-fn proc_status_kib(field: &str) -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/self/status").ok()?;
-    s.lines()
-        .find(|l| l.starts_with(field))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
 }
 
 fn main() {
