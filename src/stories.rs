@@ -68,6 +68,11 @@ pub struct Params {
     pub reopen_margin: f32,
     /// Extra score two stories need to be merged (infinite: never; pure online assignment).
     pub merge_margin: f32,
+    /// Units assumed seen before the stream starts, none holding any term. Without it, the
+    /// first articles of a stream (or of a store) weigh every word they share at zero, since
+    /// all of them hold it, and a burst of one story cannot hold together.
+    #[serde(default)]
+    pub idf_prior: f32,
 }
 
 impl Default for Params {
@@ -75,14 +80,15 @@ impl Default for Params {
     fn default() -> Self {
         Params {
             threshold: 0.26,
-            w_body: 0.5,
-            w_names: 0.3,
+            w_body: 0.35,
+            w_names: 0.45,
             w_title: 0.2,
             time_per_day: 0.0,
             max_time_penalty: 0.0,
             quiet_days: 30.0,
             reopen_margin: 0.1,
             merge_margin: f32::INFINITY,
+            idf_prior: 16_000.0,
         }
     }
 }
@@ -237,6 +243,8 @@ fn ln_half(n: u32) -> f32 {
 struct Df {
     counts: FastMap<u64, u32>,
     units: u32,
+    /// Units assumed seen before the first, holding none of the terms (see [`Params::idf_prior`]).
+    prior: u32,
 }
 
 impl Df {
@@ -249,7 +257,7 @@ impl Df {
 
     fn idf(&self, h: u64) -> f32 {
         let df = self.counts.get(&h).copied().unwrap_or(0);
-        (ln_half(self.units) - ln_half(df)).max(0.0)
+        (ln_half(self.units + self.prior) - ln_half(df)).max(0.0)
     }
 
     /// Raw counts as sublinear TF, the `keep` strongest by TF-IDF, sorted by term.
@@ -462,7 +470,10 @@ impl Clusterer {
     pub fn new(params: Params) -> Self {
         Clusterer {
             params,
-            df: Df::default(),
+            df: Df {
+                prior: params.idf_prior as u32,
+                ..Df::default()
+            },
             stories: Vec::new(),
             by_id: FastMap::default(),
             index: FastMap::default(),
