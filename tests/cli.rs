@@ -769,3 +769,47 @@ fn a_copy_is_shown_against_its_original_with_its_swaps_marked() {
     assert!(story_html.contains("<details>") && story_html.contains("<ins>stated</ins>"));
     assert!(!story_html.contains("<img"));
 }
+
+#[test]
+fn a_later_ingest_joins_the_stories_an_earlier_one_stored() {
+    // The clusterer's state is read back from the store: an independent report ingested on its
+    // own, in a second run, joins the story of its event instead of opening one.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let mut first: Vec<String> = std::fs::read_dir("examples")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir() && !p.ends_with("greyhaven-measles"))
+        .map(|p| p.display().to_string())
+        .collect();
+    first.sort();
+    for f in [
+        "kestrel-wire.html",
+        "metro-today.html",
+        "northcoast9.html",
+        "riverside-radio.txt",
+    ] {
+        first.push(format!("examples/greyhaven-measles/{f}"));
+    }
+    first.push("examples/feed.jsonl".into());
+    let refs: Vec<&str> = first.iter().map(String::as_str).collect();
+    assert_eq!(ingest(&db, &refs)["articles_added"], 46);
+    let before = stories_json(&db);
+    let measles = |rows: &Value| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["title"].as_str().unwrap_or("").contains("Greyhaven"))
+            .map(|r| r["articles"].as_u64().unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(measles(&before), vec![4]);
+    let second = ingest(&db, &["examples/greyhaven-measles/greyhaven-herald.html"]);
+    assert_eq!(second["articles_added"], 1);
+    let after = stories_json(&db);
+    assert_eq!(
+        after.as_array().unwrap().len(),
+        before.as_array().unwrap().len()
+    );
+    assert_eq!(measles(&after), vec![5]);
+}
