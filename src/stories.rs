@@ -79,16 +79,16 @@ impl Default for Params {
     /// Learned on ECB+ train and dev (see the module doc).
     fn default() -> Self {
         Params {
-            threshold: 0.26,
-            w_body: 0.35,
-            w_names: 0.45,
-            w_title: 0.2,
+            threshold: 0.24,
+            w_body: 0.4,
+            w_names: 0.6,
+            w_title: 0.0,
             time_per_day: 0.0,
             max_time_penalty: 0.0,
             quiet_days: 30.0,
             reopen_margin: 0.1,
             merge_margin: f32::INFINITY,
-            idf_prior: 16_000.0,
+            idf_prior: 0.0,
         }
     }
 }
