@@ -41,10 +41,7 @@ fn pairs(n: u64) -> u64 {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
+    let args = common::args();
     let Some(corpus) = args.first() else {
         eprintln!("usage: cargo bench --bench copies -- CORPUS.jsonl [LABELS.json]");
         std::process::exit(2);

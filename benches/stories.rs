@@ -97,10 +97,7 @@ fn mutate(story: u64, sentence: &str, vocabulary: &[String]) -> String {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
+    let args = common::args();
     let Some(dir) = args.first() else {
         eprintln!("usage: cargo bench --bench stories -- ECBPLUS_DIR [ARTICLES] [SEED]");
         std::process::exit(2);

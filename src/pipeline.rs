@@ -131,30 +131,13 @@ pub fn assemble(articles: Vec<Article>, errors: Vec<InputError>) -> Report {
         .enumerate()
         .map(|(i, a)| (a.id.as_str(), i))
         .collect();
-    let arrival = copies::arrival_order(articles.iter().map(|a| a.published.as_deref()));
-    let mut rank = vec![0usize; articles.len()];
-    for (r, &i) in arrival.iter().enumerate() {
-        rank[i] = r;
-    }
-    let mut fam_order: Vec<(usize, usize)> = families
-        .iter()
-        .enumerate()
-        .map(|(k, f)| {
-            let first = f
-                .members
-                .iter()
-                .filter_map(|m| index_of.get(m.article.as_str()))
-                .map(|&i| rank[i])
-                .min()
-                .unwrap_or(usize::MAX);
-            (first, k)
-        })
-        .collect();
-    fam_order.sort_unstable();
+    let family: HashMap<&str, &copies::Family> =
+        families.iter().map(|f| (f.id.as_str(), f)).collect();
+    let published: Vec<Option<&str>> = articles.iter().map(|a| a.published.as_deref()).collect();
     let mut clusterer = stories::Clusterer::default();
     let mut assigned: Vec<(&str, String)> = Vec::with_capacity(families.len());
-    for &(_, k) in &fam_order {
-        let f = &families[k];
+    for id in stories::families_in_arrival_order(&published, &family_of) {
+        let Some(f) = family.get(id) else { continue };
         let original = index_of.get(f.original.as_str()).map(|&i| &articles[i]);
         let text = original.map(|a| a.text()).unwrap_or_default();
         let unit = stories::Unit {
@@ -184,31 +167,16 @@ pub fn assemble(articles: Vec<Article>, errors: Vec<InputError>) -> Report {
         .map(|(a, f)| ReportArticle::new(a, f, &story_of_family[f]))
         .collect();
 
-    let by_id: HashMap<&str, &ReportArticle> =
-        report_articles.iter().map(|a| (a.id.as_str(), a)).collect();
-    let family_original: HashMap<&str, &str> = families
-        .iter()
-        .map(|f| (f.id.as_str(), f.original.as_str()))
-        .collect();
     let stories = story_order
         .iter()
         .map(|sid| {
             let fams = &story_families[sid];
             let arts: Vec<&ReportArticle> =
                 report_articles.iter().filter(|a| &a.story == sid).collect();
-            let title = clusterer
-                .story(sid)
-                .and_then(|s| s.title.as_ref().map(|t| t.0.clone()))
-                .or_else(|| {
-                    fams.first()
-                        .and_then(|f| by_id.get(family_original[f.as_str()]))
-                        .and_then(|a| a.title.clone())
-                });
+            let state = clusterer.story(sid);
+            let title = state.and_then(|s| s.title.as_ref().map(|t| t.0.clone()));
             let mut entry = story_entry(sid, title, &arts, fams);
-            entry.key_names = clusterer
-                .story(sid)
-                .map(|s| s.key_names().into_iter().take(8).collect())
-                .unwrap_or_default();
+            entry.key_names = state.map(|s| s.key_names()).unwrap_or_default();
             entry
         })
         .collect();

@@ -484,7 +484,7 @@ impl Store {
             .optional()
             .map_err(self.err())?;
         if let Some(st) = state.and_then(|s| serde_json::from_str::<stories::StoryState>(&s).ok()) {
-            story.key_names = st.key_names().into_iter().take(8).collect();
+            story.key_names = st.key_names();
         }
         Ok(Report {
             version: VERSION,

@@ -2,43 +2,43 @@
 //! event), online.
 //!
 //! Input: units (a family's original: title, text, publication date) in arrival order. Output:
-//! for each unit the story it joins or opens, and per story a title, key names and terms, and a
-//! time span.
+//! for each unit the story it joins or opens, and per story a title, key names and a time span.
 //!
-//! The idea: a unit becomes three sparse vectors: body terms weighted by TF-IDF (document
-//! frequencies counted as units arrive, so the weights sharpen as the corpus grows), names
-//! (capitalised words inside sentences and numbers: the people, places and figures that tell
-//! one event from another of the same kind; a surname alone meets the full name it belongs to
-//! through the shared word), and title terms. A story keeps the sum of its units' vectors,
-//! trimmed to its strongest entries, so its state stays bounded. Candidates come from an
-//! inverted index over each live story's strongest terms and names; each candidate is scored
-//! by a weighted sum of cosines, minus a penalty for time distance, and the unit joins the best
-//! story at or above a threshold or opens a new one. Weights and threshold are learned on
-//! ECB+ train and dev (`cargo run --release --example tune_stories`). Stories quiet for longer
-//! than [`Params::quiet_days`] leave the index for an archive indexed by their key names only,
-//! from which a stronger match reopens them.
+//! The idea: a unit becomes three sparse vectors: body terms, names (capitalised words inside
+//! sentences and numbers: the people, places and figures that tell one event from another of
+//! the same kind; a surname alone meets the full name it belongs to through the shared word),
+//! and title terms, weighted by TF-IDF with document frequencies counted as units arrive. A
+//! story keeps the sums of its units' raw term counts, trimmed to its strongest entries so its
+//! state stays bounded, and re-weighted with the IDF of the moment when it is scored. Candidates
+//! come from an inverted index over each live story's strongest terms and names; each is scored
+//! by a weighted sum of cosines (less a penalty for time distance, whose learned weight is zero
+//! on ECB+), and the unit joins the best story at or above a threshold or opens a new one.
+//! Weights and threshold are learned on ECB+ train and dev (`cargo run --release --example
+//! tune_stories`). Stories quiet for longer than [`Params::quiet_days`] leave the index for an
+//! archive indexed by their key names only, from which a stronger match reopens them.
 
 use serde::{Deserialize, Serialize};
 
 use crate::text::{self, FastMap};
-
-/// A story: one real-world event and the families that report it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Story {
-    pub id: String,
-    pub title: Option<String>,
-    pub families: Vec<String>,
-    pub articles: Vec<String>,
-}
 
 /// A story's id: derived from the family that opened it, so it is stable across runs.
 pub fn story_id(founder_family: &str) -> String {
     text::hex_id(text::hash64(format!("story\0{founder_family}").as_bytes()))
 }
 
-/// The story a family opens when nothing else is known of it.
-pub fn assign(family: &str) -> String {
-    story_id(family)
+/// Families in the order a stream would bring them: by their first member's arrival (see
+/// [`crate::copies::arrival_order`]). `published` and `family_of` are per article.
+pub fn families_in_arrival_order<'f>(
+    published: &[Option<&str>],
+    family_of: &'f [String],
+) -> Vec<&'f str> {
+    let mut seen = text::FastSet::default();
+    crate::copies::arrival_order(published.iter().copied())
+        .into_iter()
+        .filter_map(|i| family_of.get(i))
+        .filter(|f| seen.insert(f.as_str()))
+        .map(String::as_str)
+        .collect()
 }
 
 /// What the clusterer reads of a unit (a family of copies, through its original).
@@ -68,9 +68,9 @@ pub struct Params {
     pub reopen_margin: f32,
     /// Extra score two stories need to be merged (infinite: never; pure online assignment).
     pub merge_margin: f32,
-    /// Units assumed seen before the stream starts, none holding any term. Without it, the
-    /// first articles of a stream (or of a store) weigh every word they share at zero, since
-    /// all of them hold it, and a burst of one story cannot hold together.
+    /// Units assumed seen before the stream starts, none holding any term: with plain IDF the
+    /// first articles of a stream all hold the words they share, which then weigh little.
+    /// Learned as zero on ECB+ (see BENCHMARKS.md).
     #[serde(default)]
     pub idf_prior: f32,
 }
@@ -112,9 +112,9 @@ over under between during through against and or but nor that which who whom who
 those is was were are be been being has have had it its he she they them his her their theirs we \
 our us you your i me my not no as if than then there here also will would could should can may \
 might must do does did so such said says say told tell according up out one more most other \
-some new last first just what when where how all any mr mrs ms very only about around while \
-because since until against among still even much many well back over now get got go went make \
-made take took like per via its it's he's she's they're we're i'm don't didn't won't can't n't \
+some new last first just what when where how all any mr mrs ms very only around while \
+because since until among still even much many well back now get got go went make \
+made take took like per via it's he's she's they're we're i'm don't didn't won't can't n't \
 monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow week weeks \
 day days year years month months time times people";
 
@@ -160,6 +160,13 @@ fn count(title: Option<&str>, body: &str) -> Counts {
         labels: Vec::new(),
     };
     let mut phrases: FastMap<String, usize> = FastMap::default();
+    // A run of two or more capitalised words is a name phrase.
+    let mut flush = |phrase: &mut Vec<&str>| {
+        if phrase.len() >= 2 {
+            *phrases.entry(phrase.join(" ")).or_default() += 1;
+        }
+        phrase.clear();
+    };
     let mut read = |line: &str, in_title: bool, c: &mut Counts| {
         for s in text::sentences(line) {
             let mut phrase: Vec<&str> = Vec::new();
@@ -169,10 +176,7 @@ fn count(title: Option<&str>, body: &str) -> Counts {
                 // is two things).
                 let start = w.as_ptr() as usize - s.as_ptr() as usize;
                 if i > 0 && !s[prev_end.min(start)..start].trim().is_empty() {
-                    if phrase.len() >= 2 {
-                        *phrases.entry(phrase.join(" ")).or_default() += 1;
-                    }
-                    phrase.clear();
+                    flush(&mut phrase);
                 }
                 prev_end = start + w.len();
                 let first = w.chars().next().unwrap_or(' ');
@@ -194,21 +198,13 @@ fn count(title: Option<&str>, body: &str) -> Counts {
                     let bare = w.strip_suffix("'s").or_else(|| w.strip_suffix("\u{2019}s"));
                     phrase.push(bare.unwrap_or(w));
                     if bare.is_some() {
-                        if phrase.len() >= 2 {
-                            *phrases.entry(phrase.join(" ")).or_default() += 1;
-                        }
-                        phrase.clear();
+                        flush(&mut phrase);
                     }
                 } else {
-                    if phrase.len() >= 2 {
-                        *phrases.entry(phrase.join(" ")).or_default() += 1;
-                    }
-                    phrase.clear();
+                    flush(&mut phrase);
                 }
             }
-            if phrase.len() >= 2 {
-                *phrases.entry(phrase.join(" ")).or_default() += 1;
-            }
+            flush(&mut phrase);
         }
     };
     if let Some(t) = title {
@@ -225,8 +221,7 @@ fn count(title: Option<&str>, body: &str) -> Counts {
 }
 
 /// ln(n + 0.5), from a table for the counts most terms have (the logarithm was a tenth of the
-/// time of assigning a unit). ln(units + 1) is close enough to ln(units + 0.5) for the corpus
-/// side of the IDF.
+/// time of assigning a unit); the IDF is ln(units + 0.5) - ln(df + 0.5).
 fn ln_half(n: u32) -> f32 {
     use std::sync::LazyLock;
     const TABLE: usize = 1 << 14;
@@ -392,9 +387,13 @@ pub struct StoryState {
 }
 
 impl StoryState {
-    /// Key names, most frequent first.
+    /// Key names, most frequent first (at most eight).
     pub fn key_names(&self) -> Vec<String> {
-        self.labels.iter().map(|l| l.0.clone()).collect()
+        self.labels
+            .iter()
+            .take(LABELS)
+            .map(|l| l.0.clone())
+            .collect()
     }
 }
 
@@ -517,18 +516,9 @@ impl Clusterer {
         let c = count(unit.title, unit.text);
         self.df.observe(&c.parts[BODY]);
         self.changed_terms.extend(c.parts[BODY].keys().copied());
-        let raw = [
-            self.df.raw(&c.parts[BODY], UNIT_TERMS),
-            self.df.raw(&c.parts[NAMES], UNIT_TERMS),
-            self.df.raw(&c.parts[TITLE], UNIT_TERMS),
-        ];
-        let weighted = [
-            self.df.weigh(&raw[BODY]),
-            self.df.weigh(&raw[NAMES]),
-            self.df.weigh(&raw[TITLE]),
-        ];
+        let raw: [_; 3] = std::array::from_fn(|k| self.df.raw(&c.parts[k], UNIT_TERMS));
         let f = Features {
-            weighted,
+            weighted: std::array::from_fn(|k| self.df.weigh(&raw[k])),
             raw,
             day: unit.published.and_then(day_of),
         };
@@ -541,11 +531,7 @@ impl Clusterer {
         if st.norms_at > 0 && (self.df.units as f32) < st.norms_at as f32 * STALE_NORMS {
             return;
         }
-        let norms = [
-            self.df.norm(&st.raw[BODY]),
-            self.df.norm(&st.raw[NAMES]),
-            self.df.norm(&st.raw[TITLE]),
-        ];
+        let norms = std::array::from_fn(|k| self.df.norm(&st.raw[k]));
         let st = &mut self.stories[s as usize];
         st.norms = norms;
         st.norms_at = self.df.units.max(1);
@@ -610,11 +596,7 @@ impl Clusterer {
         except: Option<u32>,
     ) -> Option<(u32, f32)> {
         let mut best: Option<(u32, f32)> = None;
-        let wi = [
-            self.df.times_idf(&w[BODY]),
-            self.df.times_idf(&w[NAMES]),
-            self.df.times_idf(&w[TITLE]),
-        ];
+        let wi: [_; 3] = std::array::from_fn(|k| self.df.times_idf(&w[k]));
         for s in self.candidates(w) {
             if Some(s) == except || self.stories[s as usize].gone {
                 continue;
@@ -641,25 +623,16 @@ impl Clusterer {
     /// story may thus later be merged into another: [`Clusterer::resolve`] says which.
     pub fn add(&mut self, unit: &Unit) -> Assignment {
         let (f, labels) = self.features(unit);
-        let assignment = match self.best(&f.weighted, f.day, 0.0, None) {
-            Some((s, score)) => {
-                self.join(s, unit.title, &f, &labels);
-                Assignment {
-                    story: self.stories[s as usize].id.clone(),
-                    score: Some(score),
-                }
-            }
-            None => {
-                let s = self.open(story_id(unit.key));
-                self.join(s, unit.title, &f, &labels);
-                Assignment {
-                    story: self.stories[s as usize].id.clone(),
-                    score: None,
-                }
-            }
+        let (s, score) = match self.best(&f.weighted, f.day, 0.0, None) {
+            Some((s, score)) => (s, Some(score)),
+            None => (self.open(story_id(unit.key)), None),
         };
+        self.join(s, unit.title, &f, &labels);
         self.tick(f.day);
-        assignment
+        Assignment {
+            story: self.stories[s as usize].id.clone(),
+            score,
+        }
     }
 
     /// Puts a unit back in a story already decided (read from the store), without scoring.
@@ -670,11 +643,24 @@ impl Clusterer {
             None => self.open(story.to_string()),
         };
         self.join(s, unit.title, &f, &labels);
+        self.advance(f.day);
+        self.dirty.clear();
+    }
+
+    /// Counts a unit on the clock.
+    fn advance(&mut self, day: Option<i32>) {
         self.seq += 1;
-        if let Some(d) = f.day {
+        if let Some(d) = day {
             self.newest_day = Some(self.newest_day.map_or(d, |x| x.max(d)));
         }
-        self.dirty.clear();
+    }
+
+    /// Whether a story has been quiet long enough to leave the candidate index.
+    fn quiet(&self, st: &StoryState) -> bool {
+        match (st.last_day, self.newest_day) {
+            (Some(l), Some(n)) => (n - l) as f32 > self.params.quiet_days,
+            _ => self.seq.saturating_sub(st.last_seq) > QUIET_UNITS,
+        }
     }
 
     fn open(&mut self, id: String) -> u32 {
@@ -793,11 +779,7 @@ impl Clusterer {
                 continue;
             }
             let st = &self.stories[s as usize];
-            let w = [
-                self.df.weigh(&st.raw[BODY]),
-                self.df.weigh(&st.raw[NAMES]),
-                self.df.weigh(&st.raw[TITLE]),
-            ];
+            let w: [_; 3] = std::array::from_fn(|k| self.df.weigh(&st.raw[k]));
             let day = st.last_day;
             let Some((t, _)) = self.best(&w, day, self.params.merge_margin, Some(s)) else {
                 continue;
@@ -849,10 +831,7 @@ impl Clusterer {
     /// Advances the clock; now and then merges stories split early and moves quiet stories to
     /// the archive.
     fn tick(&mut self, day: Option<i32>) {
-        self.seq += 1;
-        if let Some(d) = day {
-            self.newest_day = Some(self.newest_day.map_or(d, |x| x.max(d)));
-        }
+        self.advance(day);
         if self.seq.is_multiple_of(MERGE_EVERY) && self.params.merge_margin.is_finite() {
             self.merge_pass();
         }
@@ -867,11 +846,7 @@ impl Clusterer {
             if st.archived || st.gone {
                 continue;
             }
-            let quiet = match (st.last_day, self.newest_day) {
-                (Some(l), Some(n)) => (n - l) as f32 > self.params.quiet_days,
-                _ => self.seq - st.last_seq > QUIET_UNITS,
-            };
-            if quiet {
+            if self.quiet(st) {
                 let keys = indexed(st);
                 let names = archive_keys(st);
                 remove_all(&mut self.index, &keys, s);
@@ -937,10 +912,7 @@ impl Clusterer {
             let s = c.stories.len() as u32;
             st.norms_at = 0;
             st.gone = false;
-            st.archived = match (st.last_day, c.newest_day) {
-                (Some(l), Some(n)) => (n - l) as f32 > params.quiet_days,
-                _ => c.seq.saturating_sub(st.last_seq) > QUIET_UNITS,
-            };
+            st.archived = c.quiet(&st);
             if st.archived {
                 insert_all(&mut c.archive, &archive_keys(&st), s);
             } else {
@@ -1019,8 +991,8 @@ fn archive_keys(s: &StoryState) -> Vec<u64> {
 }
 
 /// Stories a term's posting list holds at most: a term in more live stories than this tells
-/// little of which one a unit belongs to, and long lists made candidate counting the cost of a
-/// large stream. The oldest entries go first.
+/// little of which one a unit belongs to, and the cap bounds the work of counting candidates.
+/// The oldest entries go first (so a long-quiet story may no longer be found in the archive).
 const MAX_POSTINGS: usize = 128;
 
 fn insert_all(m: &mut FastMap<u64, Vec<u32>>, keys: &[u64], s: u32) {

@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 
 use serde_json::Value;
-use storyline::stories::{Clusterer, Params, Unit};
+use storyline::stories::{self, Clusterer, Params, Unit};
 
 struct Item {
     key: String,
@@ -29,13 +29,12 @@ fn units(report: &Value) -> Vec<Item> {
         .iter()
         .filter_map(|a| Some((a["id"].as_str()?, a)))
         .collect();
-    let mut order: Vec<String> = Vec::new();
-    let mut members: HashMap<String, Vec<String>> = HashMap::new();
-    for a in &articles {
-        let f = a["family"].as_str().unwrap_or("").to_string();
-        if !members.contains_key(&f) {
-            order.push(f.clone());
-        }
+    let family_of: Vec<String> = articles
+        .iter()
+        .map(|a| a["family"].as_str().unwrap_or("").to_string())
+        .collect();
+    let mut members: HashMap<&str, Vec<String>> = HashMap::new();
+    for (a, f) in articles.iter().zip(&family_of) {
         members
             .entry(f)
             .or_default()
@@ -49,47 +48,32 @@ fn units(report: &Value) -> Vec<Item> {
                 .collect()
         })
         .unwrap_or_default();
-    // The order `analyze` gives the clusterer: families by their first member's arrival
-    // (dated articles first, by date; then the rest in input order).
-    let arrival =
-        storyline::copies::arrival_order(articles.iter().map(|a| a["published"].as_str()));
-    let mut rank: HashMap<&str, usize> = HashMap::new();
-    for (r, &i) in arrival.iter().enumerate() {
-        let f = articles[i]["family"].as_str().unwrap_or("");
-        rank.entry(f).or_insert(r);
-    }
-    order.sort_by_key(|f| rank.get(f.as_str()).copied().unwrap_or(usize::MAX));
-    order
+    // The order `analyze` gives the clusterer.
+    let published: Vec<Option<&str>> = articles.iter().map(|a| a["published"].as_str()).collect();
+    stories::families_in_arrival_order(&published, &family_of)
         .into_iter()
         .filter_map(|f| {
-            let a = by_id.get(originals.get(f.as_str())?)?;
+            let a = by_id.get(originals.get(f)?)?;
             Some(Item {
                 title: a["title"].as_str().map(String::from),
                 text: a["text"].as_str().unwrap_or("").to_string(),
                 published: a["published"].as_str().map(String::from),
-                articles: members.remove(&f).unwrap_or_default(),
-                key: f,
+                articles: members.remove(f).unwrap_or_default(),
+                key: f.to_string(),
             })
         })
         .collect()
 }
 
+/// Pairwise F1 of the predicted stories of the gold articles, as `storyline eval` scores it.
 fn pair_f1(gold: &HashMap<String, String>, pred: &HashMap<String, String>) -> f64 {
-    let mut joint: HashMap<(&str, &str), u64> = HashMap::new();
-    let mut g: HashMap<&str, u64> = HashMap::new();
-    let mut p: HashMap<&str, u64> = HashMap::new();
-    for (id, gs) in gold {
-        let Some(ps) = pred.get(id) else { continue };
-        *joint.entry((gs, ps)).or_default() += 1;
-        *g.entry(gs).or_default() += 1;
-        *p.entry(ps).or_default() += 1;
-    }
-    let c2 = |n: &u64| n * n.saturating_sub(1) / 2;
-    let tp: u64 = joint.values().map(c2).sum();
-    let gp: u64 = g.values().map(c2).sum();
-    let pp: u64 = p.values().map(c2).sum();
-    let (pr, re) = (tp as f64 / pp.max(1) as f64, tp as f64 / gp.max(1) as f64);
-    2.0 * pr * re / (pr + re).max(1e-12)
+    let (g, p): (Vec<String>, Vec<String>) = gold
+        .iter()
+        .filter_map(|(id, g)| Some((g.clone(), pred.get(id)?.clone())))
+        .unzip();
+    storyline::eval::cluster_metrics(&g, &p)["pair_F1"]
+        .as_f64()
+        .unwrap_or(0.0)
 }
 
 fn run(items: &[Item], params: Params) -> HashMap<String, String> {

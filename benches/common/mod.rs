@@ -1,4 +1,4 @@
-//! What the benches share: reading the process's memory from /proc.
+//! What the benches share: their arguments, and the process's memory from /proc.
 
 /// A field of /proc/self/status in KiB (`VmRSS:`, `VmHWM:`), where Linux gives it.
 pub fn proc_status_kib(field: &str) -> Option<u64> {
@@ -9,4 +9,12 @@ pub fn proc_status_kib(field: &str) -> Option<u64> {
         .nth(1)?
         .parse()
         .ok()
+}
+
+/// The bench's own arguments: what follows `--`, without the `--bench` flag cargo adds.
+pub fn args() -> Vec<String> {
+    std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect()
 }
