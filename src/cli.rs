@@ -80,6 +80,9 @@ pub enum Task {
     Stories,
     Copies,
     Text,
+    /// Who said what: the shipped attribution tagger on a PolNeAR-style split directory
+    /// (`--gold DIR` with `text/` and `attributions/`); no report is read.
+    Quotes,
 }
 
 #[derive(clap::Args, Debug)]
@@ -197,14 +200,15 @@ pub enum Command {
     },
     /// Scores a report against gold labels (as ../shared/eval/score.py does).
     #[command(
-        after_help = "Example:\n  storyline analyze data/ecbplus/articles.jsonl --out r.json\n  storyline eval --gold data/ecbplus/gold.jsonl r.json --task stories\n  storyline eval --task text --gold aeb/gold.jsonl aeb.json --check 'shingle4.F1_of_means>=0.955'\n\nFor `text`, the report may also be JSON lines with `id` and `text`."
+        after_help = "Example:\n  storyline analyze data/ecbplus/articles.jsonl --out r.json\n  storyline eval --gold data/ecbplus/gold.jsonl r.json --task stories\n  storyline eval --task text --gold aeb/gold.jsonl aeb.json --check 'shingle4.F1_of_means>=0.955'\n  storyline eval --task quotes --gold polnear/test --check 'content.F1>=0.30'\n\nFor `text`, the report may also be JSON lines with `id` and `text`."
     )]
     Eval {
         /// Gold labels: JSON lines for stories and text, a JSON object for copies.
         #[arg(long, value_name = "GOLD")]
         gold: PathBuf,
+        /// The report to score (not used by `--task quotes`).
         #[arg(value_name = "REPORT")]
-        report: PathBuf,
+        report: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = Task::Stories)]
         task: Task,
         /// Fail (exit 1) unless a metric meets a bound, e.g. `words.mean_F1>=0.93`; repeatable.
@@ -270,7 +274,7 @@ pub fn run(cli: Cli) -> Result<bool> {
             task,
             check,
             filter,
-        } => eval(&gold, &report, task, &check, filter.as_deref()),
+        } => eval(&gold, report.as_deref(), task, &check, filter.as_deref()),
     }
 }
 
@@ -425,7 +429,7 @@ fn article(id: &str, db: &std::path::Path, format: ShowFormat, color: Colour) ->
 
 fn eval(
     gold: &std::path::Path,
-    report: &std::path::Path,
+    report: Option<&std::path::Path>,
     task: Task,
     checks: &[String],
     filter: Option<&str>,
@@ -437,7 +441,15 @@ fn eval(
                 .ok_or_else(|| crate::UsageError(format!("--where {f:?}: expected KEY=VALUE")))?,
         ),
     };
+    let report = match (task, report) {
+        (Task::Quotes, _) => std::path::Path::new(""),
+        (_, Some(r)) => r,
+        (_, None) => {
+            return Err(crate::UsageError("eval: give the REPORT to score".into()).into());
+        }
+    };
     let scores = match task {
+        Task::Quotes => crate::eval::quotes::score_split(gold)?,
         Task::Stories => crate::eval::score_stories(report, gold, filter)?,
         Task::Copies => crate::eval::score_copies(report, gold)?,
         Task::Text => crate::eval::score_text(report, gold, filter)?,

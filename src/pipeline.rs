@@ -175,7 +175,11 @@ pub fn assemble(articles: Vec<Article>, errors: Vec<InputError>) -> Report {
                 report_articles.iter().filter(|a| &a.story == sid).collect();
             let state = clusterer.story(sid);
             let title = state.and_then(|s| s.title.as_ref().map(|t| t.0.clone()));
-            let mut entry = story_entry(sid, title, &arts, fams);
+            let originals: Vec<&str> = fams
+                .iter()
+                .filter_map(|f| family.get(f.as_str()).map(|f| f.original.as_str()))
+                .collect();
+            let mut entry = story_entry(sid, title, &arts, fams, &originals);
             entry.key_names = state.map(|s| s.key_names()).unwrap_or_default();
             entry
         })
@@ -195,10 +199,22 @@ pub fn story_entry(
     title: Option<String>,
     arts: &[&ReportArticle],
     fams: &[String],
+    originals: &[&str],
 ) -> ReportStory {
     let mut days: Vec<&str> = arts.iter().filter_map(|a| a.published.as_deref()).collect();
     days.sort_unstable();
-    let cov = coverage::cover(fams);
+    let pieces: Vec<coverage::Piece> = arts
+        .iter()
+        .map(|a| coverage::Piece {
+            article: &a.id,
+            family: &a.family,
+            original: originals.contains(&a.id.as_str()),
+            outlet: a.outlet.as_deref(),
+            published: a.published.as_deref(),
+            text: &a.text,
+        })
+        .collect();
+    let cov = coverage::cover(fams, &pieces);
     ReportStory {
         id: id.to_string(),
         title,
@@ -208,9 +224,13 @@ pub fn story_entry(
         first_published: days.first().map(|d| d.to_string()),
         last_published: days.last().map(|d| d.to_string()),
         key_names: Vec::new(),
+        sources: cov.sources,
         quotes: cov.quotes,
+        names: cov.names,
         conflicts: cov.conflicts,
         summary: cov.summary,
+        only_in: cov.only_in,
+        timeline: cov.timeline,
     }
 }
 

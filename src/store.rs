@@ -475,7 +475,8 @@ impl Store {
         let articles: Vec<ReportArticle> = rows.into_iter().map(|(a, _)| a).collect();
         let refs: Vec<&ReportArticle> = articles.iter().collect();
         let fam_ids: Vec<String> = families.iter().map(|f| f.id.clone()).collect();
-        let mut story: ReportStory = story_entry(&id, title, &refs, &fam_ids);
+        let originals: Vec<&str> = families.iter().map(|f| f.original.as_str()).collect();
+        let mut story: ReportStory = story_entry(&id, title, &refs, &fam_ids, &originals);
         let state: Option<String> = self
             .conn
             .query_row("SELECT data FROM story_state WHERE id = ?1", [&id], |r| {

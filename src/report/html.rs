@@ -155,10 +155,139 @@ pub fn story(r: &Report, s: &ReportStory) -> String {
         let names: Vec<String> = s.key_names.iter().map(|n| esc(n)).collect();
         let _ = writeln!(out, "<p class=\"meta\">names: {}</p>", names.join(", "));
     }
+    let mark = |fid: &str| {
+        s.families
+            .iter()
+            .position(|f| f == fid)
+            .map_or_else(|| "?".to_string(), |i| (i + 1).to_string())
+    };
+    let marks_of = |fams: &[String]| {
+        let v: Vec<String> = fams
+            .iter()
+            .map(|f| format!("<a href=\"#source-{0}\">{0}</a>", mark(f)))
+            .collect();
+        format!("<sup class=\"src\">[{}]</sup>", v.join(","))
+    };
+    if !s.summary.is_empty() {
+        let _ = writeln!(out, "<h2>Summary</h2><ul class=\"summary\">");
+        for x in &s.summary {
+            let _ = writeln!(
+                out,
+                "<li>{} {}</li>",
+                esc(&x.sentence),
+                marks_of(&x.support)
+            );
+        }
+        let _ = writeln!(out, "</ul>");
+    }
+    if !s.only_in.is_empty() {
+        let _ = writeln!(out, "<h3>Reported by one source only</h3><ul>");
+        for x in &s.only_in {
+            let _ = writeln!(
+                out,
+                "<li>only in {} {}: {}</li>",
+                esc(x.outlet.as_deref().unwrap_or("one source")),
+                marks_of(std::slice::from_ref(&x.family)),
+                esc(&x.sentence)
+            );
+        }
+        let _ = writeln!(out, "</ul>");
+    }
+    if !s.quotes.is_empty() {
+        let _ = writeln!(
+            out,
+            "<h2>Quotes</h2><table><tr><th>quote</th><th>speaker</th><th>cue</th><th>sources</th></tr>"
+        );
+        for q in &s.quotes {
+            let variants: String = q
+                .variants
+                .iter()
+                .map(|v| format!("<br><small>variant: {}</small>", esc(v)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "<tr><td>&ldquo;{}&rdquo;{}</td><td>{}</td><td>{}</td><td>{} {}</td></tr>",
+                esc(&q.text),
+                variants,
+                esc(q.speaker.as_deref().unwrap_or("")),
+                esc(q.cue.as_deref().unwrap_or("")),
+                q.independent_sources,
+                marks_of(&q.families)
+            );
+        }
+        let _ = writeln!(out, "</table>");
+    }
+    if !s.conflicts.is_empty() {
+        let _ = writeln!(out, "<h2>Conflicts</h2><ul>");
+        for c in &s.conflicts {
+            let values: Vec<String> = c
+                .values
+                .iter()
+                .map(|v| match &c.within_family {
+                    Some(_) => format!("<b>{}</b> ({} articles)", esc(&v.value), v.articles.len()),
+                    None => format!("<b>{}</b> {}", esc(&v.value), marks_of(&v.families)),
+                })
+                .collect();
+            let scope = match &c.within_family {
+                Some(f) => format!(
+                    " <small>(inside source {}: a copying artefact, not a disagreement)</small>",
+                    esc(&mark(f))
+                ),
+                None => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "<li>{} of <i>{}</i>: {}{}</li>",
+                esc(&c.kind),
+                esc(&c.subject),
+                values.join(" vs "),
+                scope
+            );
+        }
+        let _ = writeln!(out, "</ul>");
+    }
+    if !s.timeline.is_empty() {
+        let _ = writeln!(
+            out,
+            "<h2>Timeline</h2><table><tr><th>date</th><th>as written</th><th>statement</th></tr>"
+        );
+        for t in &s.timeline {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{} {}</td></tr>",
+                esc(t.date.as_deref().unwrap_or("?")),
+                esc(&t.expression),
+                esc(&t.sentence),
+                marks_of(&t.families)
+            );
+        }
+        let _ = writeln!(out, "</table>");
+    }
+    if !s.names.is_empty() {
+        let list: Vec<String> = s
+            .names
+            .iter()
+            .take(20)
+            .map(|n| match n.roles.first() {
+                Some(r) => format!("{} <small>({})</small>", esc(&n.name), esc(r)),
+                None => esc(&n.name),
+            })
+            .collect();
+        let _ = writeln!(out, "<h2>People and names</h2><p>{}</p>", list.join("; "));
+    }
     let _ = writeln!(out, "<h2>Sources</h2>");
     for (n, fid) in s.families.iter().enumerate() {
         let Some(f) = r.family(fid) else { continue };
-        let _ = writeln!(out, "<h3>Source {}</h3>\n<table><tr><th>relation</th><th>outlet</th><th>published</th><th>title</th><th>origin</th></tr>", n + 1);
+        let entry = s.sources.iter().find(|x| &x.family == fid);
+        let _ = writeln!(
+            out,
+            "<h3 id=\"source-{0}\">Source {0}{1}</h3>\n<table><tr><th>relation</th><th>outlet</th><th>published</th><th>title</th><th>origin</th></tr>",
+            n + 1,
+            match entry.and_then(|e| e.synthetic.as_deref()) {
+                Some(d) => format!(" <small class=\"synthetic\" title=\"{}\">synthetic</small>", esc(d)),
+                None => String::new(),
+            }
+        );
         for m in &f.members {
             if let Some(a) = r.article(&m.article) {
                 let _ = writeln!(
@@ -196,48 +325,6 @@ pub fn story(r: &Report, s: &ReportStory) -> String {
             comparison(&mut out, &c);
             out.push_str("</details>\n");
         }
-    }
-    if !s.quotes.is_empty() {
-        let _ = writeln!(
-            out,
-            "<h2>Quotes</h2><table><tr><th>quote</th><th>speaker</th><th>sources</th></tr>"
-        );
-        for q in &s.quotes {
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&q.text),
-                esc(q.speaker.as_deref().unwrap_or("")),
-                q.independent_sources
-            );
-        }
-        let _ = writeln!(out, "</table>");
-    }
-    if !s.conflicts.is_empty() {
-        let _ = writeln!(out, "<h2>Conflicts</h2><ul>");
-        for c in &s.conflicts {
-            let values: Vec<String> = c.values.iter().map(|v| esc(&v.value)).collect();
-            let _ = writeln!(
-                out,
-                "<li>{} of {}: {}</li>",
-                esc(&c.kind),
-                esc(&c.subject),
-                values.join(" vs ")
-            );
-        }
-        let _ = writeln!(out, "</ul>");
-    }
-    if !s.summary.is_empty() {
-        let _ = writeln!(out, "<h2>Summary</h2><ul>");
-        for x in &s.summary {
-            let _ = writeln!(
-                out,
-                "<li>{} <small>[{} sources]</small></li>",
-                esc(&x.sentence),
-                x.support.len()
-            );
-        }
-        let _ = writeln!(out, "</ul>");
     }
     out.push_str("</body></html>\n");
     out

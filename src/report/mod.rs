@@ -12,7 +12,9 @@ pub mod text;
 use serde::{Deserialize, Serialize};
 
 use crate::copies::{Family, Member};
-use crate::coverage::{Conflict, Quote, SummarySentence};
+use crate::coverage::{
+    Conflict, NameEntry, OnlyIn, Quote, SourceEntry, SummarySentence, TimelineEntry,
+};
 use crate::extract::{Article, Removed};
 use crate::source::InputError;
 
@@ -83,9 +85,21 @@ pub struct ReportStory {
     /// first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub key_names: Vec<String>,
+    /// The independent sources: each family with its original, outlet and copies.
+    #[serde(default)]
+    pub sources: Vec<SourceEntry>,
     pub quotes: Vec<Quote>,
+    /// People and other names, with roles and spellings, most widely reported first.
+    #[serde(default)]
+    pub names: Vec<NameEntry>,
     pub conflicts: Vec<Conflict>,
     pub summary: Vec<SummarySentence>,
+    /// Facts only one independent source reports.
+    #[serde(default)]
+    pub only_in: Vec<OnlyIn>,
+    /// Dated statements, resolved against publication dates where known.
+    #[serde(default)]
+    pub timeline: Vec<TimelineEntry>,
 }
 
 impl Report {

@@ -188,18 +188,120 @@ fn article_line(a: &ReportArticle) -> String {
     format!("{}  {}  {}  {}", a.id, day, or_dash(&a.outlet), a.origin)
 }
 
-/// One story, as `show` prints it.
+/// One story, as `show` prints it: what the sources agree on first, then who said what, where
+/// they disagree, when things happened, and last the sources with their copies.
 pub fn story(r: &Report, s: &ReportStory, marks: Marks) -> String {
     let mut out = String::new();
     story_header(&mut out, s);
+    let mark = |fid: &str| {
+        s.families
+            .iter()
+            .position(|f| f == fid)
+            .map_or_else(|| "?".to_string(), |i| (i + 1).to_string())
+    };
+    let marks_of = |fams: &[String]| {
+        let v: Vec<String> = fams.iter().map(|f| mark(f)).collect();
+        format!("[{}]", v.join(","))
+    };
+    if !s.summary.is_empty() {
+        let _ = writeln!(out, "\nsummary (with the sources that report it):");
+        for x in &s.summary {
+            let _ = writeln!(out, "  - {} {}", x.sentence, marks_of(&x.support));
+        }
+    }
+    if !s.only_in.is_empty() {
+        let _ = writeln!(out, "\nonly in one source:");
+        for x in &s.only_in {
+            let _ = writeln!(
+                out,
+                "  - only in {} {}: {}",
+                or_dash(&x.outlet),
+                marks_of(std::slice::from_ref(&x.family)),
+                x.sentence
+            );
+        }
+    }
+    if !s.quotes.is_empty() {
+        let _ = writeln!(out, "\nquotes:");
+        for q in &s.quotes {
+            let _ = writeln!(
+                out,
+                "  \u{201C}{}\u{201D}\n      {} {}, {} source{} {}",
+                q.text,
+                or_dash(&q.speaker),
+                q.cue.as_deref().unwrap_or(""),
+                q.independent_sources,
+                if q.independent_sources == 1 { "" } else { "s" },
+                marks_of(&q.families)
+            );
+            for v in &q.variants {
+                let _ = writeln!(out, "      variant: \u{201C}{v}\u{201D}");
+            }
+        }
+    }
+    if !s.conflicts.is_empty() {
+        let _ = writeln!(out, "\nconflicts:");
+        for c in &s.conflicts {
+            let values: Vec<String> = c
+                .values
+                .iter()
+                .map(|v| match &c.within_family {
+                    Some(_) => format!("{} ({} articles)", v.value, v.articles.len()),
+                    None => format!("{} {}", v.value, marks_of(&v.families)),
+                })
+                .collect();
+            let scope = match &c.within_family {
+                Some(f) => format!(" (inside source {}: a copying artefact)", mark(f)),
+                None => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "  {} of {}: {}{}",
+                c.kind,
+                c.subject,
+                values.join(" vs "),
+                scope
+            );
+        }
+    }
+    if !s.timeline.is_empty() {
+        let _ = writeln!(out, "\ntimeline:");
+        for t in &s.timeline {
+            let _ = writeln!(
+                out,
+                "  {:<10}  ({}) {} {}",
+                t.date.as_deref().unwrap_or("?"),
+                t.expression,
+                t.sentence,
+                marks_of(&t.families)
+            );
+        }
+    }
+    if !s.names.is_empty() {
+        let list: Vec<String> = s
+            .names
+            .iter()
+            .take(15)
+            .map(|n| match n.roles.first() {
+                Some(r) => format!("{} ({r})", n.name),
+                None => n.name.clone(),
+            })
+            .collect();
+        let _ = writeln!(out, "\npeople and names: {}", list.join("; "));
+    }
     for (n, fid) in s.families.iter().enumerate() {
         let Some(f) = r.family(fid) else { continue };
+        let entry = s.sources.iter().find(|x| &x.family == fid);
         let _ = writeln!(
             out,
-            "\nsource {} (family {}, {} articles)",
+            "\nsource [{}] (family {}, {} articles){}",
             n + 1,
             f.id,
-            f.members.len()
+            f.members.len(),
+            match entry.and_then(|e| e.synthetic.as_deref()) {
+                Some(d) => format!("\n  synthetic: {d}"),
+                None => String::new(),
+            }
         );
         for m in &f.members {
             if let Some(a) = r.article(&m.article) {
@@ -230,41 +332,6 @@ pub fn story(r: &Report, s: &ReportStory, marks: Marks) -> String {
                     let _ = writeln!(out, "      {lead}");
                 }
             }
-        }
-    }
-    if !s.quotes.is_empty() {
-        let _ = writeln!(out, "\nquotes:");
-        for q in &s.quotes {
-            let _ = writeln!(
-                out,
-                "  \"{}\" ({}, {} sources)",
-                q.text,
-                or_dash(&q.speaker),
-                q.independent_sources
-            );
-        }
-    }
-    if !s.conflicts.is_empty() {
-        let _ = writeln!(out, "\nconflicts:");
-        for c in &s.conflicts {
-            let values: Vec<String> = c
-                .values
-                .iter()
-                .map(|v| format!("{} ({})", v.value, v.articles.len()))
-                .collect();
-            let _ = writeln!(
-                out,
-                "  {} of {}: {}",
-                c.kind,
-                c.subject,
-                values.join(" vs ")
-            );
-        }
-    }
-    if !s.summary.is_empty() {
-        let _ = writeln!(out, "\nsummary:");
-        for x in &s.summary {
-            let _ = writeln!(out, "  {} [{}]", x.sentence, x.support.len());
         }
     }
     out

@@ -11,6 +11,8 @@
 //! Articles are matched to gold by origin; for `text`, a report's articles also match a gold id
 //! by their file name without extensions (`html/0001.html.gz` is page `0001`) or by URL.
 
+pub mod quotes;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
