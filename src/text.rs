@@ -84,6 +84,28 @@ impl std::hash::Hasher for MixHasher {
 pub type FastSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<MixHasher>>;
 pub type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<MixHasher>>;
 
+/// A fixed list of words with constant-time lookup, built on first use: the word lists that
+/// rules consult for every token (stop words, role words, cue verbs).
+pub struct WordSet {
+    words: &'static [&'static str],
+    set: std::sync::OnceLock<FastSet<&'static str>>,
+}
+
+impl WordSet {
+    pub const fn new(words: &'static [&'static str]) -> Self {
+        WordSet {
+            words,
+            set: std::sync::OnceLock::new(),
+        }
+    }
+
+    pub fn contains<S: AsRef<str> + ?Sized>(&self, w: &S) -> bool {
+        self.set
+            .get_or_init(|| self.words.iter().copied().collect())
+            .contains(w.as_ref())
+    }
+}
+
 /// A word's hash as compared by alignment and fluency: of its lower-cased form. ASCII words
 /// (nearly all in English news) are lower-cased on the stack, without an allocation.
 pub fn word_hash(w: &str) -> u64 {

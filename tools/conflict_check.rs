@@ -4,6 +4,7 @@
 //! its facts more often than not, and any conflict reported there is read as false here).
 //!
 //! usage: cargo run --release --example conflict_check -- ECBPLUS_DIR [SPLIT] [SEED]
+//!        [--min-found-rate R] [--max-false-per-story X]   (exit 1 when a bound is not met)
 //!
 //! For every gold story of the split with two or more articles, each article is its own
 //! source. One alteration of each kind is tried per story, in the first article (in a seeded
@@ -87,7 +88,15 @@ fn replace_in_sentence(text: &str, sentence: &str, from: &str, to: &str) -> Opti
 }
 
 fn main() -> anyhow::Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut bound = |flag: &str| -> Option<f64> {
+        let i = args.iter().position(|a| a == flag)?;
+        let v = args.get(i + 1).and_then(|x| x.parse().ok());
+        args.drain(i..(i + 2).min(args.len()));
+        v
+    };
+    let min_found = bound("--min-found-rate");
+    let max_false = bound("--max-false-per-story");
     let Some(dir) = args.first() else {
         eprintln!("usage: conflict_check ECBPLUS_DIR [SPLIT] [SEED]");
         std::process::exit(2);
@@ -290,5 +299,31 @@ fn main() -> anyhow::Result<()> {
         "stories_with_false_conflicts": stories_with_false,
     });
     println!("{}", serde_json::to_string_pretty(&report)?);
+    let found_rate = if total_made > 0 {
+        total_found as f64 / total_made as f64
+    } else {
+        0.0
+    };
+    let false_rate = total_false as f64 / stories.len().max(1) as f64;
+    let mut ok = true;
+    if let Some(m) = min_found {
+        let pass = found_rate >= m;
+        eprintln!(
+            "check {}: found_rate >= {m} (got {found_rate:.4})",
+            if pass { "passed" } else { "FAILED" }
+        );
+        ok &= pass;
+    }
+    if let Some(m) = max_false {
+        let pass = false_rate <= m;
+        eprintln!(
+            "check {}: false_conflicts_per_story <= {m} (got {false_rate:.4})",
+            if pass { "passed" } else { "FAILED" }
+        );
+        ok &= pass;
+    }
+    if !ok {
+        std::process::exit(1);
+    }
     Ok(())
 }

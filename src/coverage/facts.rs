@@ -2,8 +2,8 @@
 //! event, names and roles of people.
 //!
 //! Input: an article's text and publication date. Output: [`Facts`]: per sentence, numbers
-//! with their subject ("12 people were killed" → `people killed` = 12, "killed 12" → `killed` =
-//! 12, "three years of war" → `years of war` = 3), dated statements with the word they date
+//! with their subject ("12 people were killed" and "killed 12" → `killed` = 12, "83 drones" →
+//! `drone` = 83, "three years of war" → `year of war` = 3), dated statements with the word they date
 //! ("struck on Tuesday" → `struck` = the Tuesday before publication, as a calendar date), and
 //! name mentions with roles. A number's subject is the noun after it, with the verb of harm or
 //! count that follows ("killed", "injured", "arrested"); a bare count of a generic noun ("two
@@ -11,10 +11,10 @@
 //! Tuesday", "yesterday", "December 6") are resolved against the publication date where it is
 //! known, so that "Tuesday" and "yesterday" written on different days can agree.
 
+use crate::text::WordSet;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
-use super::attribution::tokenize;
-use super::names::{mentions, Mention};
+use super::names::{Mention, Tokens};
 
 /// A number fact: subject and value.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,7 +79,7 @@ const NUMBER_WORDS: &[(&str, u32)] = &[
 ];
 
 /// Verbs that make a count a fact about harm or action.
-const COUNT_VERBS: &[&str] = &[
+static COUNT_VERBS: WordSet = WordSet::new(&[
     "killed",
     "dead",
     "died",
@@ -110,10 +110,10 @@ const COUNT_VERBS: &[&str] = &[
     "trapped",
     "fined",
     "jailed",
-];
+]);
 
 /// Nouns too generic to compare as a bare count.
-const GENERIC: &[&str] = &[
+static GENERIC: WordSet = WordSet::new(&[
     "people", "person", "men", "man", "women", "woman", "children", "child", "time", "times",
     "thing", "way", "ways", "other", "others", "part", "parts", "side", "sides", "point", "points",
     "day", "days", "week", "weeks", "month", "months", "hour", "hours", "minute", "minutes",
@@ -121,7 +121,7 @@ const GENERIC: &[&str] = &[
     "more", "than", "about", "over", "under", "from", "with", "by", "who", "were", "was", "had",
     "have", "has", "is", "are", "be", "been", "each", "among", "that", "which", "p", "m", "am",
     "pm", "a.m", "p.m", "st", "nd", "rd", "th",
-];
+]);
 
 const WEEKDAYS: &[(&str, Weekday)] = &[
     ("monday", Weekday::Mon),
@@ -148,7 +148,7 @@ const MONTHS: &[&str] = &[
     "december",
 ];
 
-const STOP: &[&str] = &[
+static STOP: WordSet = WordSet::new(&[
     "the",
     "a",
     "an",
@@ -210,10 +210,10 @@ const STOP: &[&str] = &[
     "will",
     "could",
     "can",
-];
+]);
 
 /// Nouns whose count is a fact a story turns on (and not one of many incidental numbers).
-const EVENT_NOUNS: &[&str] = &[
+static EVENT_NOUNS: WordSet = WordSet::new(&[
     "drone",
     "missile",
     "rocket",
@@ -267,7 +267,7 @@ const EVENT_NOUNS: &[&str] = &[
     "goal",
     "point",
     "run",
-];
+]);
 
 /// Time units that count something when followed by "of" ("four years of war").
 const SPAN_UNITS: &[&str] = &["year", "month", "week", "day", "hour", "minute", "decade"];
@@ -286,16 +286,16 @@ fn is_countable(subject: &str) -> bool {
     }
 }
 
-const IRREGULAR_PAST: &[&str] = &[
+static IRREGULAR_PAST: WordSet = WordSet::new(&[
     "struck", "hit", "shot", "began", "begun", "took", "taken", "held", "met", "won", "lost",
     "fell", "rose", "broke", "broken", "left", "came", "went", "found", "caught", "fought",
     "stolen", "stole", "beaten", "beat", "sent", "sold", "bought", "built", "spent", "drove",
     "driven", "ran", "flew", "blew", "burned", "burnt", "died", "killed", "opened", "closed",
     "quit", "resigned", "set", "put", "led", "gave", "given", "made", "shut", "sank", "sunk",
     "froze", "bit", "hung", "hanged", "split", "slid", "spread", "swept", "struck", "erupted",
-];
+]);
 
-const REPORTING: &[&str] = &[
+static REPORTING: WordSet = WordSet::new(&[
     "said",
     "told",
     "announced",
@@ -317,7 +317,7 @@ const REPORTING: &[&str] = &[
     "insisted",
     "warned",
     "updated",
-];
+]);
 
 fn is_event_verb(w: &str) -> bool {
     if REPORTING.contains(&w) {
@@ -368,9 +368,10 @@ pub fn extract(text: &str, published: Option<&str>) -> Facts {
         for sentence in crate::text::sentences(paragraph) {
             let k = facts.sentences.len();
             facts.sentences.push(sentence.to_string());
-            numbers_of(sentence, k, &mut facts.numbers);
-            dates_of(sentence, k, day, &mut facts.dates);
-            for m in mentions(sentence) {
+            let t = Tokens::new(sentence);
+            numbers_in(&t, k, &mut facts.numbers);
+            dates_in(&t, k, day, &mut facts.dates);
+            for m in t.mentions() {
                 facts.names.push((k, m));
             }
         }
@@ -378,10 +379,13 @@ pub fn extract(text: &str, published: Option<&str>) -> Facts {
     facts
 }
 
+#[cfg(test)]
 fn numbers_of(sentence: &str, k: usize, out: &mut Vec<NumberFact>) {
-    let toks = tokenize(sentence);
-    let raw: Vec<&str> = toks.iter().map(|&(s, e)| &sentence[s..e]).collect();
-    let low: Vec<String> = raw.iter().map(|w| w.to_lowercase()).collect();
+    numbers_in(&Tokens::new(sentence), k, out);
+}
+
+fn numbers_in(t: &Tokens, k: usize, out: &mut Vec<NumberFact>) {
+    let (raw, low) = (&t.raw, &t.low);
     for i in 0..raw.len() {
         let Some(value) = number_value(raw[i]) else {
             continue;
@@ -458,6 +462,8 @@ fn numbers_of(sentence: &str, k: usize, out: &mut Vec<NumberFact>) {
                     .flatten()
                     .filter(|w| w.chars().all(char::is_alphabetic) && !STOP.contains(&w.as_str()));
                 match (verb_after(j + 1), of) {
+                    // "17 people were injured" and "injuring 17" count the same thing.
+                    (Some(v), _) if GENERIC.contains(&n.as_str()) => Some(v),
                     (Some(v), _) => Some(format!("{n} {v}")),
                     (None, Some(o)) => Some(format!("{n} of {o}")),
                     (None, None) if GENERIC.contains(&n.as_str()) || n.len() < 3 => {
@@ -478,10 +484,13 @@ fn numbers_of(sentence: &str, k: usize, out: &mut Vec<NumberFact>) {
     }
 }
 
+#[cfg(test)]
 fn dates_of(sentence: &str, k: usize, day: Option<NaiveDate>, out: &mut Vec<DateFact>) {
-    let toks = tokenize(sentence);
-    let raw: Vec<&str> = toks.iter().map(|&(s, e)| &sentence[s..e]).collect();
-    let low: Vec<String> = raw.iter().map(|w| w.to_lowercase()).collect();
+    dates_in(&Tokens::new(sentence), k, day, out);
+}
+
+fn dates_in(t: &Tokens, k: usize, day: Option<NaiveDate>, out: &mut Vec<DateFact>) {
+    let (raw, low) = (&t.raw, &t.low);
     for i in 0..raw.len() {
         let w = low[i].as_str();
         let mut expression = None;
@@ -636,7 +645,7 @@ mod tests {
     fn numbers_take_their_subject() {
         assert_eq!(
             numbers("At least 12 people were killed on Monday."),
-            [p("people killed", "12")]
+            [p("killed", "12")]
         );
         assert_eq!(
             numbers("The blast killed 14 and injured 30."),

@@ -175,10 +175,17 @@ pub fn cover(families: &[String], pieces: &[Piece]) -> Coverage {
             }
         }
     }
-    let facts: Vec<facts::Facts> = pieces
-        .iter()
-        .map(|p| facts::extract(p.text, p.published))
-        .collect();
+    // Reading each article (its facts, its quotes) is independent of the others.
+    let model = attribution::Model::shipped();
+    let (facts, found): (Vec<facts::Facts>, Vec<Vec<quotes::Found>>) =
+        par_map(pieces, |cache: &mut quotes::TagCache, p| {
+            (
+                facts::extract(p.text, p.published),
+                quotes::found(p.text, model, cache),
+            )
+        })
+        .into_iter()
+        .unzip();
     let mut people = names::People::default();
     for f in &facts {
         for (_, m) in &f.names {
@@ -187,7 +194,7 @@ pub fn cover(families: &[String], pieces: &[Piece]) -> Coverage {
     }
 
     let sources = sources(families, &members, pieces);
-    let quotes = story_quotes(families, pieces, &people);
+    let quotes = story_quotes(families, pieces, found, &people);
     let names = name_entries(&members, &facts, &people, pieces);
 
     // Conflicts between sources (each family through its original), then inside families.
@@ -238,7 +245,18 @@ pub fn cover(families: &[String], pieces: &[Piece]) -> Coverage {
             })
         })
         .collect();
-    let (summary, only_in) = summary::summarize(&summary_sources);
+    // Values a source states against the majority of a conflict between sources.
+    let disputed: Vec<(String, String)> = conflict_list
+        .iter()
+        .filter(|c| c.within_family.is_none())
+        .flat_map(|c| {
+            c.values
+                .iter()
+                .skip(1)
+                .flat_map(|v| v.families.iter().map(move |f| (f.clone(), v.value.clone())))
+        })
+        .collect();
+    let (summary, only_in) = summary::summarize(&summary_sources, &disputed);
     let timeline = timeline(families, &members, pieces, &facts);
 
     Coverage {
@@ -331,9 +349,44 @@ fn resolve_speaker(q: &quotes::Found, people: &names::People) -> Option<String> 
     Some(written.to_string())
 }
 
-fn story_quotes(families: &[String], pieces: &[Piece], people: &names::People) -> Vec<Quote> {
-    let model = attribution::Model::shipped();
-    let mut cache = quotes::TagCache::default();
+/// Maps `f` over items on scoped threads (up to the machine's cores), in order; each thread
+/// has its own state `S` (a tagging cache).
+fn par_map<T: Sync, R: Send, S: Default>(
+    items: &[T],
+    f: impl Fn(&mut S, &T) -> R + Sync,
+) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if threads < 2 || items.len() < 16 {
+        let mut state = S::default();
+        return items.iter().map(|x| f(&mut state, x)).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|c| {
+                scope.spawn(move || {
+                    let mut state = S::default();
+                    c.iter().map(|x| f(&mut state, x)).collect::<Vec<R>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+fn story_quotes(
+    families: &[String],
+    pieces: &[Piece],
+    found: Vec<Vec<quotes::Found>>,
+    people: &names::People,
+) -> Vec<Quote> {
     let fam_index: HashMap<&str, usize> = families
         .iter()
         .enumerate()
@@ -347,8 +400,8 @@ fn story_quotes(families: &[String], pieces: &[Piece], people: &names::People) -
         grams: HashSet<u64>,
     }
     let mut items: Vec<Item> = Vec::new();
-    for (i, p) in pieces.iter().enumerate() {
-        for q in quotes::found(p.text, model, &mut cache) {
+    for (i, list) in found.into_iter().enumerate() {
+        for q in list {
             let speaker = resolve_speaker(&q, people);
             items.push(Item {
                 grams: trigrams(&quote_key(&q.text)),
@@ -491,13 +544,19 @@ fn name_entries(
         first: usize,
     }
     let mut by_name: HashMap<String, Acc> = HashMap::new();
+    let mut resolved: HashMap<&str, String> = HashMap::new();
     let mut seq = 0;
     for (f, m) in members.iter().enumerate() {
         for &i in m {
             for (_, mention) in &facts[i].names {
-                let full = people
-                    .resolve(&mention.name)
-                    .unwrap_or_else(|| mention.name.clone());
+                let full = resolved
+                    .entry(mention.name.as_str())
+                    .or_insert_with(|| {
+                        people
+                            .resolve(&mention.name)
+                            .unwrap_or_else(|| mention.name.clone())
+                    })
+                    .clone();
                 seq += 1;
                 let acc = by_name.entry(full.clone()).or_insert_with(|| Acc {
                     variants: Vec::new(),
@@ -572,7 +631,11 @@ fn timeline(
             if !seen_sentences.insert(d.sentence) {
                 continue;
             }
-            let sentence = fa.sentences.get(d.sentence).cloned().unwrap_or_default();
+            let sentence = fa
+                .sentences
+                .get(d.sentence)
+                .map(|s| summary::without_dateline(s).to_string())
+                .unwrap_or_default();
             // The same statement from another source joins its entry.
             if let Some(e) = out.iter_mut().find(|e| {
                 e.date.as_deref() == d.resolved.then_some(d.value.as_str())

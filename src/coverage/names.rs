@@ -10,6 +10,7 @@
 //! recognised by [`same_name`]: names folded to a rough phonetic key (diacritics, y/i/j, doubled
 //! letters, "kh"/"h" folded) that are equal or one or two edits apart.
 
+use crate::text::WordSet;
 use std::collections::HashMap;
 
 use super::attribution::tokenize;
@@ -28,10 +29,11 @@ pub struct Mention {
     pub person: bool,
 }
 
-const HONORIFICS: &[&str] = &["mr", "mrs", "ms", "dr", "prof", "sir", "dame", "madam"];
+static HONORIFICS: WordSet =
+    WordSet::new(&["mr", "mrs", "ms", "dr", "prof", "sir", "dame", "madam"]);
 
 /// Words that end a role ("minister" in "defense minister").
-pub const ROLE_HEADS: &[&str] = &[
+pub static ROLE_HEADS: WordSet = WordSet::new(&[
     "president",
     "minister",
     "secretary",
@@ -73,6 +75,9 @@ pub const ROLE_HEADS: &[&str] = &[
     "lt",
     "sgt",
     "capt",
+    "insp",
+    "det",
+    "supt",
     "detective",
     "inspector",
     "superintendent",
@@ -131,10 +136,10 @@ pub const ROLE_HEADS: &[&str] = &[
     "researcher",
     "scientist",
     "spokesperson",
-];
+]);
 
 /// Words that may stand in a role before its head ("former", "acting", "chief").
-const ROLE_MODIFIERS: &[&str] = &[
+static ROLE_MODIFIERS: WordSet = WordSet::new(&[
     "former",
     "acting",
     "deputy",
@@ -177,14 +182,15 @@ const ROLE_MODIFIERS: &[&str] = &[
     "presidential",
     "democratic",
     "republican",
-];
+]);
 
 /// Modifiers that change what a role says about the person now: "President" and "former
 /// President" cannot both be true.
-pub const TENSE_MODIFIERS: &[&str] = &["former", "ex", "acting", "interim", "late", "then"];
+pub static TENSE_MODIFIERS: WordSet =
+    WordSet::new(&["former", "ex", "acting", "interim", "late", "then"]);
 
 /// Capitalised words that do not make a name by themselves.
-const NOT_NAMES: &[&str] = &[
+static NOT_NAMES: WordSet = WordSet::new(&[
     "the",
     "a",
     "an",
@@ -313,11 +319,11 @@ const NOT_NAMES: &[&str] = &[
     "mrs",
     "ms",
     "dr",
-];
+]);
 
-const CONNECTORS: &[&str] = &[
+static CONNECTORS: WordSet = WordSet::new(&[
     "de", "van", "von", "der", "bin", "al", "da", "di", "la", "le", "del", "dos", "du", "ibn",
-];
+]);
 
 fn is_cap(w: &str) -> bool {
     let mut c = w.chars();
@@ -330,9 +336,42 @@ fn lower(w: &str) -> String {
 
 /// Name mentions in one sentence.
 pub fn mentions(sentence: &str) -> Vec<Mention> {
-    let toks = tokenize(sentence);
-    let raw: Vec<&str> = toks.iter().map(|&(s, e)| &sentence[s..e]).collect();
-    let low: Vec<String> = raw.iter().map(|w| lower(w)).collect();
+    Tokens::new(sentence).mentions()
+}
+
+/// A sentence's tokens, as written and lower-cased, shared by the rules that read it.
+pub struct Tokens<'s> {
+    pub sentence: &'s str,
+    pub spans: Vec<(usize, usize)>,
+    pub raw: Vec<&'s str>,
+    pub low: Vec<String>,
+}
+
+impl<'s> Tokens<'s> {
+    pub fn new(sentence: &'s str) -> Self {
+        let spans = tokenize(sentence);
+        let raw: Vec<&str> = spans.iter().map(|&(s, e)| &sentence[s..e]).collect();
+        let low = raw.iter().map(|w| lower(w)).collect();
+        Tokens {
+            sentence,
+            spans,
+            raw,
+            low,
+        }
+    }
+
+    /// Name mentions of the sentence.
+    pub fn mentions(&self) -> Vec<Mention> {
+        mentions_in(self.sentence, &self.spans, &self.raw, &self.low)
+    }
+}
+
+fn mentions_in(
+    sentence: &str,
+    toks: &[(usize, usize)],
+    raw: &[&str],
+    low: &[String],
+) -> Vec<Mention> {
     let mut out = Vec::new();
     // A role as written: the words of a token range, lower-cased, spaced as in the text.
     let role_text = |a: usize, b: usize| join_tokens(sentence, &toks[a..b]).to_lowercase();
@@ -366,7 +405,7 @@ pub fn mentions(sentence: &str) -> Vec<Mention> {
         }
         if j == start {
             // An all-capitals word (an acronym or a shouted name) stands alone.
-            out.extend(acronym(&raw, &toks, i));
+            out.extend(acronym(raw, toks, i));
             i += 1;
             continue;
         }
@@ -393,7 +432,10 @@ pub fn mentions(sentence: &str) -> Vec<Mention> {
             .rev()
             .find(|&k| ROLE_HEADS.contains(&low[k].as_str()));
         if let Some(h) = last_head {
-            if h + 1 < j && (a..=h).all(|k| is_role_word(&low[k])) {
+            // "Deputy Transport Minister": role words, and the capitalised words of what
+            // the role is of, up to its head.
+            let role_like = |k: usize| is_role_word(&low[k]) || (k < h && is_cap(raw[k]));
+            if h + 1 < j && h - a < 5 && (a..=h).all(role_like) {
                 role_words = vec![role_text(a, h + 1)];
                 person = true;
                 a = h + 1;
@@ -407,7 +449,11 @@ pub fn mentions(sentence: &str) -> Vec<Mention> {
         while b > a && raw[b - 1] == "." {
             b -= 1;
         }
-        while b > a && CONNECTORS.contains(&low[b - 1].as_str()) {
+        // Nor connectors, nor a weekday or month the run ran into ("Cheeks Saturday").
+        while b > a
+            && (CONNECTORS.contains(&low[b - 1].as_str())
+                || (b - 1 > a && NOT_NAMES.contains(&low[b - 1].as_str())))
+        {
             b -= 1;
         }
         // A lone capitalised word opening the sentence may be any word ("Talks were held").
@@ -420,7 +466,7 @@ pub fn mentions(sentence: &str) -> Vec<Mention> {
             // Role written before the run in lower case: "chief negotiator Rustem Umerov",
             // "Ukraine's former president Viktor Yushchenko".
             if role_words.is_empty() {
-                role_words = role_before(&low, &raw, start)
+                role_words = role_before(low, raw, start)
                     .map(|k| vec![role_text(k, start)])
                     .unwrap_or_default();
                 if !role_words.is_empty() {
@@ -429,7 +475,7 @@ pub fn mentions(sentence: &str) -> Vec<Mention> {
             }
             let mut role = (!role_words.is_empty()).then(|| role_words.join(" "));
             if role.is_none() {
-                role = apposition(&low, &raw, b).map(|(x, y)| role_text(x, y));
+                role = apposition(low, raw, b).map(|(x, y)| role_text(x, y));
                 person |= role.is_some();
             }
             let name = join_tokens(sentence, &toks[a..b]);
@@ -660,7 +706,12 @@ impl People {
             return;
         }
         let entry = self.full.entry(fold_name(surname(&m.name))).or_default();
-        match entry.iter_mut().find(|(n, _)| same_name(n, &m.name)) {
+        // The same spelling again is the common case; comparing spellings folds both.
+        let at = entry
+            .iter()
+            .position(|(n, _)| *n == m.name)
+            .or_else(|| entry.iter().position(|(n, _)| same_name(n, &m.name)));
+        match at.map(|i| &mut entry[i]) {
             Some((_, c)) => *c += 1,
             None => entry.push((m.name.clone(), 1)),
         }
@@ -674,7 +725,11 @@ impl People {
         if name.contains(' ') {
             return list
                 .iter()
-                .find(|(n, _)| same_name(n, name) || n.ends_with(name))
+                .find(|(n, _)| n == name)
+                .or_else(|| {
+                    list.iter()
+                        .find(|(n, _)| same_name(n, name) || n.ends_with(name))
+                })
                 .map(|(n, _)| n.clone())
                 .or_else(|| Some(name.to_string()));
         }
@@ -728,6 +783,13 @@ mod tests {
         assert_eq!(
             names("Former President Ilse Varga spoke."),
             [("Ilse Varga".into(), Some("former president".into()))]
+        );
+        assert_eq!(
+            names("Deputy Transport Minister Tomasz Welk said so."),
+            [(
+                "Tomasz Welk".into(),
+                Some("deputy transport minister".into())
+            )]
         );
         assert_eq!(
             names("The ceremony ended."),

@@ -11,6 +11,7 @@
 //! The tagger runs only on paragraphs that hold a quotation mark, and its result is cached by
 //! paragraph, so the copies of one report in a story cost one tagging.
 
+use crate::text::WordSet;
 use std::collections::HashMap;
 
 use super::attribution::{group, paragraphs, Model, Role, Span};
@@ -45,7 +46,7 @@ impl TagCache {
     }
 }
 
-const CUE_WORDS: &[&str] = &[
+static CUE_WORDS: WordSet = WordSet::new(&[
     "said",
     "says",
     "say",
@@ -80,9 +81,10 @@ const CUE_WORDS: &[&str] = &[
     "confirmed",
     "stressed",
     "urged",
-];
+]);
 
-const PRONOUNS: &[&str] = &["he", "she", "they", "i", "we", "his", "her", "their", "him"];
+static PRONOUNS: WordSet =
+    WordSet::new(&["he", "she", "they", "i", "we", "his", "her", "their", "him"]);
 
 fn opening(c: char) -> Option<&'static [char]> {
     match c {
@@ -101,6 +103,18 @@ fn segments(p: &str) -> Vec<(usize, usize, usize, usize)> {
     let mut out = Vec::new();
     let mut iter = p.char_indices().peekable();
     while let Some((i, c)) = iter.next() {
+        // Typewriter style of tokenised corpora: ``quote''.
+        if c == '`' && p[i..].starts_with("``") {
+            let inner_start = i + 2;
+            let (inner_end, end) = p[inner_start..].find("''").map_or((p.len(), p.len()), |j| {
+                (inner_start + j, inner_start + j + 2)
+            });
+            out.push((i, end, inner_start, inner_end));
+            while iter.peek().is_some_and(|&(k, _)| k < end) {
+                iter.next();
+            }
+            continue;
+        }
         let Some(closers) = opening(c) else { continue };
         // A single quote opens only after a space or a bracket, not inside a word ("rock'n").
         if c == '\u{2018}' && i > 0 && !p[..i].ends_with(|x: char| x.is_whitespace() || x == '(') {
@@ -140,13 +154,12 @@ fn word_count(s: &str) -> usize {
 }
 
 fn has_quote_mark(p: &str) -> bool {
-    p.chars().any(|c| opening(c).is_some())
+    p.chars().any(|c| opening(c).is_some()) || p.contains("``")
 }
 
 /// Quotes of a text.
 pub fn found(text: &str, model: &Model, cache: &mut TagCache) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::new();
-    let mut last_person: Option<String> = None;
     for (p_start, p) in paragraphs(text) {
         let segs = if has_quote_mark(p) {
             segments(p)
@@ -154,17 +167,12 @@ pub fn found(text: &str, model: &Model, cache: &mut TagCache) -> Vec<Found> {
             Vec::new()
         };
         if segs.is_empty() {
-            remember_person(p, &mut last_person);
             continue;
         }
         let spans = cache.spans(model, p).to_vec();
         let attrs = group(&spans, p);
         let mut pending: Option<(Found, usize)> = None; // a quote and where its segment ended
-        let mut prev_end = 0;
         for &(s, e, is, ie) in &segs {
-            // People named before this quote in the paragraph.
-            remember_person(&p[prev_end.min(s)..s], &mut last_person);
-            prev_end = e;
             let inner = p[is..ie].trim();
             if word_count(inner) < 3 {
                 continue;
@@ -226,7 +234,7 @@ pub fn found(text: &str, model: &Model, cache: &mut TagCache) -> Vec<Found> {
             let antecedent = speaker
                 .as_deref()
                 .filter(|sp| PRONOUNS.contains(&sp.to_lowercase().as_str()))
-                .and(last_person.clone());
+                .and_then(|_| last_person_before(text, p_start + s));
             pending = Some((
                 Found {
                     text: inner.to_string(),
@@ -247,7 +255,6 @@ pub fn found(text: &str, model: &Model, cache: &mut TagCache) -> Vec<Found> {
                 q.text = t.to_string();
             }
         }
-        remember_person(&p[prev_end.min(p.len())..], &mut last_person);
     }
     out
 }
@@ -304,15 +311,21 @@ fn speaker_in(gap: &str, speaker: &Option<String>) -> bool {
     speaker.as_deref().is_some_and(|s| gap.contains(s))
 }
 
-/// The last person-like name (two words or more, or with an honorific or role) in a text.
-fn remember_person(text: &str, last: &mut Option<String>) {
-    for sentence in crate::text::sentences(text) {
-        for m in mentions(sentence) {
-            if is_person_like(&m) {
-                *last = Some(m.name);
-            }
+/// The last person-like name (two words or more, or with an honorific or role) written before
+/// `at`, looking back a few paragraphs at most. Only pronoun speakers need it, so it is looked
+/// for then rather than tracked through every text.
+fn last_person_before(text: &str, at: usize) -> Option<String> {
+    let before = &text[..at.min(text.len())];
+    for paragraph in before.rsplit('\n').take(6) {
+        let found = crate::text::sentences(paragraph)
+            .into_iter()
+            .flat_map(mentions)
+            .rfind(is_person_like);
+        if let Some(m) = found {
+            return Some(m.name);
         }
     }
+    None
 }
 
 fn is_person_like(m: &Mention) -> bool {
@@ -421,6 +434,9 @@ mod tests {
         assert_eq!(q.len(), 1, "{q:?}");
         let q = quotes("Residents called it ‘a very long night indeed’, said Reyl.");
         assert_eq!(q.len(), 1, "{q:?}");
+        let q = quotes("`` The gates held all night , '' Reyl said .");
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert_eq!(q[0].speaker.as_deref(), Some("Reyl"));
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! repeat one already chosen, and is shown in the order the sources tell it. A sentence no
 //! other source supports that carries a fact (a number or a name) is "only in" its source.
 
+use crate::text::WordSet;
 use std::collections::{BTreeSet, HashMap};
 
 use super::{OnlyIn, SummarySentence};
@@ -24,19 +25,19 @@ pub struct Source<'a> {
     pub sentences: &'a [String],
 }
 
-const STOP: &[&str] = &[
+static STOP: WordSet = WordSet::new(&[
     "the", "and", "for", "that", "with", "was", "were", "are", "has", "have", "had", "his", "her",
     "its", "their", "this", "from", "but", "not", "they", "she", "him", "who", "which", "will",
     "would", "said", "says", "also", "been", "after", "about", "into", "than", "then", "there",
     "when", "what", "where", "more", "other", "some", "could", "should", "over", "while", "our",
     "out", "all", "one", "two", "can", "may", "did", "does", "just", "very", "because", "them",
     "told", "being", "such", "only", "most", "many", "these", "those", "each",
-];
+]);
 
-fn stems(sentence: &str) -> BTreeSet<String> {
-    crate::text::words(sentence)
+fn stems(sentence: &str) -> Vec<String> {
+    let mut v: Vec<String> = crate::text::words(sentence)
         .map(|w| w.to_lowercase())
-        .filter(|w| w.chars().count() >= 3 && !STOP.contains(&w.as_str()))
+        .filter(|w| w.chars().count() >= 3 && !STOP.contains(w))
         .map(|w| {
             let w = w.trim_end_matches("'s").to_string();
             if w.len() > 4 && w.ends_with('s') && !w.ends_with("ss") {
@@ -45,21 +46,48 @@ fn stems(sentence: &str) -> BTreeSet<String> {
                 w
             }
         })
-        .collect()
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
-fn similar(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
-    let shared = a.intersection(b).count();
-    let shorter = a.len().min(b.len());
-    shared >= 4 && shared * 2 >= shorter
+/// Shared words of two sorted word-id lists.
+fn shared(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+fn similar(a: &[u32], b: &[u32]) -> bool {
+    let n = shared(a, b);
+    n >= 4 && n * 2 >= a.len().min(b.len())
 }
 
 struct Candidate {
     source: usize,
     position: f64,
-    words: BTreeSet<String>,
+    words: Vec<u32>,
     text: String,
     fact: bool,
+}
+
+fn contains_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
 }
 
 fn carries_fact(s: &str) -> bool {
@@ -69,57 +97,103 @@ fn carries_fact(s: &str) -> bool {
             .any(|w| w.starts_with(char::is_uppercase))
 }
 
-/// The consensus summary and the facts only one source reports.
-pub fn summarize(sources: &[Source]) -> (Vec<SummarySentence>, Vec<OnlyIn>) {
+/// A sentence without the dateline and credit that open a wire report ("LORNICA (Kestrel
+/// Wire) — ").
+pub fn without_dateline(s: &str) -> &str {
+    if let Some(re) = crate::text::CREDIT.first() {
+        if let Some(m) = re.find(s) {
+            if m.start() == 0 && m.end() < s.len() {
+                return s[m.end()..].trim_start();
+            }
+        }
+    }
+    s
+}
+
+/// The consensus summary and the facts only one source reports. `disputed` holds (family,
+/// value) pairs that a source states against the majority: a sentence carrying one is not
+/// chosen as the consensus while another wording of it is available.
+pub fn summarize(
+    sources: &[Source],
+    disputed: &[(String, String)],
+) -> (Vec<SummarySentence>, Vec<OnlyIn>) {
     let mut cands: Vec<Candidate> = Vec::new();
+    let mut ids: HashMap<String, u32> = HashMap::new();
     for (si, s) in sources.iter().enumerate() {
         let n = s.sentences.len().max(1) as f64;
         for (k, text) in s.sentences.iter().enumerate() {
             let words = text.split_whitespace().count();
-            if !(6..=80).contains(&words) {
+            // Credit and disclosure lines are about the text, not the story.
+            if !(6..=80).contains(&words) || crate::text::is_provenance_line(text) {
                 continue;
             }
+            let mut words: Vec<u32> = stems(text)
+                .into_iter()
+                .map(|w| {
+                    let next = ids.len() as u32;
+                    *ids.entry(w).or_insert(next)
+                })
+                .collect();
+            words.sort_unstable();
             cands.push(Candidate {
                 source: si,
                 position: k as f64 / n,
-                words: stems(text),
-                text: text.trim().to_string(),
+                words,
+                text: without_dateline(text.trim()).to_string(),
                 fact: carries_fact(text),
             });
         }
     }
-    // Postings of content words; a word in very many sentences finds nothing specific.
-    let mut postings: HashMap<&str, Vec<usize>> = HashMap::new();
+    // Postings of content words; a word in very many sentences is no evidence of a shared one.
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); ids.len()];
     for (i, c) in cands.iter().enumerate() {
-        for w in &c.words {
-            postings.entry(w.as_str()).or_default().push(i);
+        for &w in &c.words {
+            postings[w as usize].push(i as u32);
         }
     }
-    let cap = (cands.len() / 4).max(64);
+    const CAP: usize = 256;
+    let mut count: Vec<u16> = vec![0; cands.len()];
+    let mut touched: Vec<u32> = Vec::new();
     let support: Vec<BTreeSet<usize>> = cands
         .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let mut shared: HashMap<usize, usize> = HashMap::new();
-            for w in &c.words {
-                let list = &postings[w.as_str()];
-                if list.len() > cap {
+        .map(|c| {
+            for &w in &c.words {
+                let list = &postings[w as usize];
+                if list.len() > CAP {
                     continue;
                 }
                 for &j in list {
-                    if cands[j].source != c.source {
-                        *shared.entry(j).or_default() += 1;
+                    if cands[j as usize].source != c.source {
+                        if count[j as usize] == 0 {
+                            touched.push(j);
+                        }
+                        count[j as usize] += 1;
                     }
                 }
             }
             let mut sup: BTreeSet<usize> = BTreeSet::from([c.source]);
-            for (j, n) in shared {
-                if n >= 4 && similar(&c.words, &cands[j].words) {
-                    sup.insert(cands[j].source);
+            for &j in &touched {
+                let other = &cands[j as usize];
+                if count[j as usize] >= 3
+                    && !sup.contains(&other.source)
+                    && similar(&c.words, &other.words)
+                {
+                    sup.insert(other.source);
                 }
+                count[j as usize] = 0;
             }
-            let _ = i;
+            touched.clear();
             sup
+        })
+        .collect();
+    let minority: Vec<bool> = cands
+        .iter()
+        .map(|c| {
+            let family = sources[c.source].family;
+            let lower = c.text.to_lowercase();
+            disputed.iter().any(|(f, v)| {
+                f == family && !v.is_empty() && contains_word(&lower, &v.to_lowercase())
+            })
         })
         .collect();
     let mut order: Vec<usize> = (0..cands.len()).collect();
@@ -127,6 +201,7 @@ pub fn summarize(sources: &[Source]) -> (Vec<SummarySentence>, Vec<OnlyIn>) {
         support[b]
             .len()
             .cmp(&support[a].len())
+            .then(minority[a].cmp(&minority[b]))
             .then(cands[a].position.total_cmp(&cands[b].position))
             .then(a.cmp(&b))
     });
@@ -244,7 +319,7 @@ mod tests {
                 sentences: &c,
             },
         ];
-        let (summary, only) = summarize(&sources);
+        let (summary, only) = summarize(&sources, &[]);
         assert!(summary.len() >= 2 && summary.len() <= 7, "{summary:?}");
         assert_eq!(summary[0].support, ["fa", "fb", "fc"]);
         assert!(summary[0].sentence.contains("spillway"));
@@ -268,14 +343,15 @@ mod tests {
             "A third sentence follows with more words in it now.",
             "And a fourth sentence closes the short report for good.",
         ]);
-        let (summary, only) = summarize(&[Source {
+        let one = [Source {
             family: "f",
             article: "a",
             outlet: None,
             sentences: &a,
-        }]);
+        }];
+        let (summary, only) = summarize(&one, &[]);
         assert!(summary.len() >= 3);
         assert!(only.is_empty());
-        assert!(summarize(&[]).0.is_empty());
+        assert!(summarize(&[], &[]).0.is_empty());
     }
 }
