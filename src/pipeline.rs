@@ -167,23 +167,24 @@ pub fn assemble(articles: Vec<Article>, errors: Vec<InputError>) -> Report {
         .map(|(a, f)| ReportArticle::new(a, f, &story_of_family[f]))
         .collect();
 
-    let stories = story_order
-        .iter()
-        .map(|sid| {
-            let fams = &story_families[sid];
-            let arts: Vec<&ReportArticle> =
-                report_articles.iter().filter(|a| &a.story == sid).collect();
-            let state = clusterer.story(sid);
-            let title = state.and_then(|s| s.title.as_ref().map(|t| t.0.clone()));
-            let originals: Vec<&str> = fams
-                .iter()
-                .filter_map(|f| family.get(f.as_str()).map(|f| f.original.as_str()))
-                .collect();
-            let mut entry = story_entry(sid, title, &arts, fams, &originals);
-            entry.key_names = state.map(|s| s.key_names()).unwrap_or_default();
-            entry
-        })
-        .collect();
+    let mut arts_of: HashMap<&str, Vec<&ReportArticle>> = HashMap::new();
+    for a in &report_articles {
+        arts_of.entry(a.story.as_str()).or_default().push(a);
+    }
+    // Stories are covered independently of one another, on the machine's cores.
+    let stories = coverage::par_map(&story_order, |_: &mut (), sid| {
+        let fams = &story_families[sid];
+        let arts: &[&ReportArticle] = arts_of.get(sid.as_str()).map_or(&[], Vec::as_slice);
+        let state = clusterer.story(sid);
+        let title = state.and_then(|s| s.title.as_ref().map(|t| t.0.clone()));
+        let originals: Vec<&str> = fams
+            .iter()
+            .filter_map(|f| family.get(f.as_str()).map(|f| f.original.as_str()))
+            .collect();
+        let mut entry = story_entry(sid, title, arts, fams, &originals);
+        entry.key_names = state.map(|s| s.key_names()).unwrap_or_default();
+        entry
+    });
     Report {
         version: VERSION,
         articles: report_articles,

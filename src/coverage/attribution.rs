@@ -148,6 +148,8 @@ struct Context<'t> {
     cue_left: Vec<Option<usize>>,
     cue_right: Vec<Option<usize>>,
     sentence_start: Vec<bool>,
+    sentence_of: Vec<usize>,
+    to_end: Vec<usize>,
 }
 
 fn shape(w: &str) -> &'static str {
@@ -237,6 +239,23 @@ impl<'t> Context<'t> {
             sentence_start[i] = at_start;
             at_start = *s == ".";
         }
+        // Sentence of each token, and how far it is from its sentence's end.
+        let mut sentence_of = vec![0usize; raw.len()];
+        let mut k = 0;
+        for i in 0..raw.len() {
+            if sentence_start[i] && i > 0 {
+                k += 1;
+            }
+            sentence_of[i] = k;
+        }
+        let mut to_end = vec![0usize; raw.len()];
+        for i in (0..raw.len()).rev() {
+            to_end[i] = if i + 1 < raw.len() && sentence_of[i + 1] == sentence_of[i] {
+                to_end[i + 1] + 1
+            } else {
+                0
+            };
+        }
         Context {
             words,
             shapes,
@@ -245,6 +264,8 @@ impl<'t> Context<'t> {
             cue_left,
             cue_right,
             sentence_start,
+            sentence_of,
+            to_end,
         }
     }
 
@@ -321,6 +342,18 @@ impl<'t> Context<'t> {
         push(&["ss", if self.sentence_start[i] { "y" } else { "n" }, sh(i_)]);
         push(&["pos", bucket(i)]);
         push(&["rest", bucket(n - 1 - i)]);
+        // The same cue distances within the sentence: content mostly runs from a cue to the
+        // sentence's end, or from its start to a cue.
+        let same = |j: Option<usize>| j.filter(|&j| self.sentence_of[j] == self.sentence_of[i]);
+        let sl = same(self.cue_left[i]).map_or("none", |j| bucket(i - j));
+        let sr = same(self.cue_right[i]).map_or("none", |j| bucket(j - i));
+        push(&["scl", sl, q]);
+        push(&["scr", sr, q]);
+        push(&["sclr", sl, sr]);
+        push(&["end", bucket(self.to_end[i]), sh(i_)]);
+        if let Some(j) = same(self.cue_left[i]) {
+            push(&["after-cue", w(j as isize + 1), bucket(i - j)]);
+        }
     }
 }
 

@@ -333,9 +333,17 @@ pub fn published_day(published: Option<&str>) -> Option<NaiveDate> {
 }
 
 fn number_value(w: &str) -> Option<String> {
-    let lw = w.to_lowercase();
-    if let Some((_, v)) = NUMBER_WORDS.iter().find(|(n, _)| *n == lw) {
-        return Some(v.to_string());
+    // Most tokens are neither digits nor number words: leave them at the first letter.
+    let first = w.chars().next()?;
+    if !first.is_ascii_digit() {
+        if !(3..=9).contains(&w.len()) || !w.is_ascii() {
+            return None;
+        }
+        let lw = w.to_ascii_lowercase();
+        return NUMBER_WORDS
+            .iter()
+            .find(|(n, _)| *n == lw)
+            .map(|(_, v)| v.to_string());
     }
     let digits: String = w.chars().filter(|c| *c != ',').collect();
     if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit() || c == '.') {
@@ -493,6 +501,10 @@ fn dates_in(t: &Tokens, k: usize, day: Option<NaiveDate>, out: &mut Vec<DateFact
     let (raw, low) = (&t.raw, &t.low);
     for i in 0..raw.len() {
         let w = low[i].as_str();
+        // Weekdays and months are written with a capital; "today" and "yesterday" are not.
+        if !raw[i].starts_with(char::is_uppercase) && !matches!(w, "today" | "yesterday") {
+            continue;
+        }
         let mut expression = None;
         let mut resolved = None;
         if let Some((_, wd)) = WEEKDAYS.iter().find(|(n, _)| *n == w) {

@@ -350,8 +350,8 @@ fn resolve_speaker(q: &quotes::Found, people: &names::People) -> Option<String> 
 }
 
 /// Maps `f` over items on scoped threads (up to the machine's cores), in order; each thread
-/// has its own state `S` (a tagging cache).
-fn par_map<T: Sync, R: Send, S: Default>(
+/// has its own state `S` (a tagging cache). Small inputs stay on the calling thread.
+pub fn par_map<T: Sync, R: Send, S: Default>(
     items: &[T],
     f: impl Fn(&mut S, &T) -> R + Sync,
 ) -> Vec<R> {
