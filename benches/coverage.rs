@@ -19,6 +19,10 @@ use std::time::{Duration, Instant};
 
 mod common;
 
+// The allocator the binary ships with: coverage allocates many small strings.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use serde_json::{json, Value};
 use storyline::coverage::{cover, Piece};
 

@@ -18,10 +18,11 @@ const ABOUT: &str =
 which sources are independent, what they agree on and where they contradict each other.";
 
 const STAGES_NOTE: &str =
-    "In this version a family groups an original with its copies (exact, near-duplicate, spun \
-and rewritten), with the aligned sentences and swapped words as evidence, and each family is its \
-own story; quotes, conflicts and summaries are empty lists. Story clustering and coverage come in \
-later versions.";
+    "A family groups an original with its copies (exact, near-duplicate, spun and rewritten), \
+with the aligned sentences and swapped words as evidence; families gather into stories as they \
+arrive; and each story's coverage counts independent sources (families, not articles): a \
+consensus summary with the sources of each sentence, facts only one source reports, quotes with \
+speakers, names with roles, conflicting names, roles, numbers and dates, and a timeline.";
 
 #[derive(Parser, Debug)]
 #[command(name = "storyline", version, about = ABOUT, long_about = format!("{ABOUT}\n\n{STAGES_NOTE}"))]

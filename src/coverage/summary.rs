@@ -74,6 +74,13 @@ fn similar(a: &[u32], b: &[u32]) -> bool {
     n >= 4 && n * 2 >= a.len().min(b.len())
 }
 
+/// Per-thread counts of the words a sentence shares with each other sentence.
+#[derive(Default)]
+struct Counter {
+    count: Vec<u16>,
+    touched: Vec<u32>,
+}
+
 struct Candidate {
     source: usize,
     position: f64,
@@ -123,10 +130,17 @@ pub fn summarize(
         let n = s.sentences.len().max(1) as f64;
         for (k, text) in s.sentences.iter().enumerate() {
             let words = text.split_whitespace().count();
-            // Credit and disclosure lines are about the text, not the story.
-            if !(6..=80).contains(&words) || crate::text::is_provenance_line(text) {
+            // Credit and disclosure lines are about the text, not the story; they stand at its
+            // edges, and so does the dateline.
+            let edge = k < 2 || k + 3 >= s.sentences.len();
+            if !(6..=80).contains(&words) || (edge && crate::text::is_provenance_line(text)) {
                 continue;
             }
+            let text = if k == 0 {
+                without_dateline(text.trim())
+            } else {
+                text.trim()
+            };
             let mut words: Vec<u32> = stems(text)
                 .into_iter()
                 .map(|w| {
@@ -139,7 +153,7 @@ pub fn summarize(
                 source: si,
                 position: k as f64 / n,
                 words,
-                text: without_dateline(text.trim()).to_string(),
+                text: text.to_string(),
                 fact: carries_fact(text),
             });
         }
@@ -152,40 +166,41 @@ pub fn summarize(
         }
     }
     const CAP: usize = 256;
-    let mut count: Vec<u16> = vec![0; cands.len()];
-    let mut touched: Vec<u32> = Vec::new();
-    let support: Vec<BTreeSet<usize>> = cands
-        .iter()
-        .map(|c| {
-            for &w in &c.words {
-                let list = &postings[w as usize];
-                if list.len() > CAP {
-                    continue;
-                }
-                for &j in list {
-                    if cands[j as usize].source != c.source {
-                        if count[j as usize] == 0 {
-                            touched.push(j);
-                        }
-                        count[j as usize] += 1;
+    // Each sentence's support is counted apart from the others', on the machine's cores.
+    let indices: Vec<usize> = (0..cands.len()).collect();
+    let support: Vec<BTreeSet<usize>> = super::par_map(&indices, |st: &mut Counter, &i| {
+        let c = &cands[i];
+        if st.count.len() < cands.len() {
+            st.count.resize(cands.len(), 0);
+        }
+        for &w in &c.words {
+            let list = &postings[w as usize];
+            if list.len() > CAP {
+                continue;
+            }
+            for &j in list {
+                if cands[j as usize].source != c.source {
+                    if st.count[j as usize] == 0 {
+                        st.touched.push(j);
                     }
+                    st.count[j as usize] += 1;
                 }
             }
-            let mut sup: BTreeSet<usize> = BTreeSet::from([c.source]);
-            for &j in &touched {
-                let other = &cands[j as usize];
-                if count[j as usize] >= 3
-                    && !sup.contains(&other.source)
-                    && similar(&c.words, &other.words)
-                {
-                    sup.insert(other.source);
-                }
-                count[j as usize] = 0;
+        }
+        let mut sup: BTreeSet<usize> = BTreeSet::from([c.source]);
+        for &j in &st.touched {
+            let other = &cands[j as usize];
+            if st.count[j as usize] >= 3
+                && !sup.contains(&other.source)
+                && similar(&c.words, &other.words)
+            {
+                sup.insert(other.source);
             }
-            touched.clear();
-            sup
-        })
-        .collect();
+            st.count[j as usize] = 0;
+        }
+        st.touched.clear();
+        sup
+    });
     let minority: Vec<bool> = cands
         .iter()
         .map(|c| {
