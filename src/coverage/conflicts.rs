@@ -361,21 +361,23 @@ fn in_same_context(
     })
 }
 
-fn numbers(groups: &[Group]) -> Vec<Conflict> {
+/// Conflicts of one kind of fact: each group's (subject, value, sentence) triples compared, and
+/// kept where two differing values are stated in the same context.
+fn compare_facts<'g>(
+    groups: &'g [Group],
+    kind: &str,
+    facts_of: impl Fn(&'g Group) -> Vec<(String, String, usize)>,
+) -> Vec<Conflict> {
     let mut sentences: Vec<HashMap<String, Vec<BTreeSet<String>>>> = Vec::new();
     let per_group = groups
         .iter()
         .map(|g| {
             let mut m: HashMap<String, BTreeSet<String>> = HashMap::new();
             let mut ctx: HashMap<String, Vec<BTreeSet<String>>> = HashMap::new();
-            for f in &g.facts.numbers {
-                m.entry(f.subject.clone())
-                    .or_default()
-                    .insert(f.value.clone());
-                let text = g.facts.sentences.get(f.sentence).map_or("", String::as_str);
-                ctx.entry(f.subject.clone())
-                    .or_default()
-                    .push(context(text));
+            for (subject, value, sentence) in facts_of(g) {
+                let text = g.facts.sentences.get(sentence).map_or("", String::as_str);
+                ctx.entry(subject.clone()).or_default().push(context(text));
+                m.entry(subject).or_default().insert(value);
             }
             sentences.push(ctx);
             m
@@ -384,52 +386,51 @@ fn numbers(groups: &[Group]) -> Vec<Conflict> {
     compare(per_group)
         .into_iter()
         .filter(|(s, v)| in_same_context(s, v, &sentences))
-        .map(|(s, v)| conflict("number", s, v, groups))
+        .map(|(s, v)| conflict(kind, s, v, groups))
         .collect()
 }
 
+fn numbers(groups: &[Group]) -> Vec<Conflict> {
+    compare_facts(groups, "number", |g| {
+        g.facts
+            .numbers
+            .iter()
+            .map(|f| (f.subject.clone(), f.value.clone(), f.sentence))
+            .collect()
+    })
+}
+
 fn dates(groups: &[Group]) -> Vec<Conflict> {
-    let mut sentences: Vec<HashMap<String, Vec<BTreeSet<String>>>> = Vec::new();
-    let per_group = groups
-        .iter()
-        .map(|g| {
-            let mut m: HashMap<String, BTreeSet<String>> = HashMap::new();
-            let mut ctx: HashMap<String, Vec<BTreeSet<String>>> = HashMap::new();
-            for f in &g.facts.dates {
-                // Resolved dates are compared with resolved ones, weekdays with weekdays.
-                // "today" means nothing across articles without their publication dates.
-                if !f.resolved && f.kind == "relative" {
-                    continue;
-                }
-                let (key, value) = if f.resolved {
-                    (f.subject.clone(), f.value.clone())
+    compare_facts(groups, "date", |g| {
+        g.facts
+            .dates
+            .iter()
+            // "today" means nothing across articles without their publication dates.
+            .filter(|f| f.resolved || f.kind != "relative")
+            .map(|f| {
+                if f.resolved {
+                    (f.subject.clone(), f.value.clone(), f.sentence)
                 } else {
-                    // Unresolved, "last Thursday" and "Thursday" name the same weekday.
+                    // Unresolved, weekdays compare with weekdays, and "last Thursday" and
+                    // "Thursday" name the same one.
                     let day = f
                         .value
                         .trim_start_matches("last ")
                         .trim_start_matches("next ");
-                    (format!("{} ({})", f.subject, f.kind), day.to_string())
-                };
-                let text = g.facts.sentences.get(f.sentence).map_or("", String::as_str);
-                ctx.entry(key.clone()).or_default().push(context(text));
-                m.entry(key).or_default().insert(value);
-            }
-            sentences.push(ctx);
-            m
-        })
-        .collect();
-    compare(per_group)
-        .into_iter()
-        .filter(|(s, v)| in_same_context(s, v, &sentences))
-        .map(|(s, v)| conflict("date", s, v, groups))
-        .collect()
+                    (
+                        format!("{} ({})", f.subject, f.kind),
+                        day.to_string(),
+                        f.sentence,
+                    )
+                }
+            })
+            .collect()
+    })
 }
 
 fn names(groups: &[Group]) -> Vec<Conflict> {
     // Surnames that are surely of people: written alone, or with an honorific or a role.
     let mut personal: HashSet<String> = HashSet::new();
-    let mut full_names: HashMap<String, Vec<String>> = HashMap::new();
     for g in groups {
         for (k, m) in &g.facts.names {
             let sentence = g.facts.sentences.get(*k).map_or("", String::as_str);
@@ -505,7 +506,6 @@ fn names(groups: &[Group]) -> Vec<Conflict> {
                 .collect();
         }
     }
-    full_names.clear();
     compare(per_group)
         .into_iter()
         .map(|(key, values)| {
