@@ -673,3 +673,71 @@ fn summary_like(a: &str, b: &str) -> bool {
     let shared = wa.intersection(&wb).count();
     shared * 2 >= wa.len().min(wb.len()).max(1)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn piece<'a>(article: &'a str, family: &'a str, text: &'a str) -> Piece<'a> {
+        Piece {
+            article,
+            family,
+            original: true,
+            outlet: None,
+            published: Some("2026-03-12"),
+            text,
+        }
+    }
+
+    #[test]
+    fn hostile_stories_give_sensible_coverage() {
+        let huge = format!("\u{201C}{}\u{201D} she said.", "word ".repeat(5000));
+        let caps = "THE MAYOR, ILSE MARTEN, SAID \"WE WILL REBUILD THE PIER\" ON TUESDAY.";
+        let garbage: String = (0u8..=255).map(char::from).collect();
+        let texts = [
+            "",
+            "\u{201C}never closed, he said and went on and on",
+            "\u{201C}outer \u{2018}inner words here\u{2019} more words,\u{201D} she said.",
+            huge.as_str(),
+            caps,
+            garbage.as_str(),
+        ];
+        for t in texts {
+            let fams = vec!["f".to_string()];
+            let c = cover(&fams, &[piece("a", "f", t)]);
+            assert_eq!(c.independent_sources, 1);
+            assert!(c.conflicts.is_empty(), "one article cannot disagree: {t:?}");
+            assert!(c.summary.len() <= 7);
+        }
+        // The 5,000-word quote is one quote.
+        let fams = vec!["f".to_string()];
+        let c = cover(&fams, &[piece("a", "f", &huge)]);
+        assert_eq!(c.quotes.len(), 1);
+        // No families, no articles, or articles of a family the story does not list.
+        assert_eq!(cover(&[], &[]), Coverage::default());
+        let c = cover(&[], &[piece("a", "zz", "Some text here about a bridge.")]);
+        assert_eq!(c.independent_sources, 0);
+    }
+
+    #[test]
+    fn copies_count_once() {
+        let text = "Mayor Ilse Marten said the pier would reopen on Friday after repairs. \
+                    \u{201C}We will rebuild it stronger than before,\u{201D} Marten said.";
+        let fams = vec!["f".to_string()];
+        let mut pieces: Vec<Piece> = Vec::new();
+        let ids: Vec<String> = (0..10).map(|i| format!("a{i}")).collect();
+        for (i, id) in ids.iter().enumerate() {
+            pieces.push(Piece {
+                original: i == 0,
+                ..piece(id, "f", text)
+            });
+        }
+        let c = cover(&fams, &pieces);
+        assert_eq!(c.independent_sources, 1);
+        assert_eq!(c.sources[0].copies, 9);
+        assert_eq!(c.quotes.len(), 1);
+        assert_eq!(c.quotes[0].independent_sources, 1);
+        assert_eq!(c.quotes[0].articles.len(), 10);
+        assert_eq!(c.quotes[0].speaker.as_deref(), Some("Ilse Marten"));
+    }
+}
