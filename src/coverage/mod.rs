@@ -193,44 +193,29 @@ pub fn cover(families: &[String], pieces: &[Piece]) -> Coverage {
         }
     }
 
-    let sources = sources(families, &members, pieces);
-    let quotes = story_quotes(families, pieces, found, &people);
-    let names = name_entries(&members, &facts, &people, pieces);
-
-    // Conflicts between sources (each family through its original), then inside families.
-    let voices: Vec<conflicts::Group> = members
-        .iter()
-        .enumerate()
-        .filter_map(|(f, m)| {
-            let &first = m.first()?;
-            Some(conflicts::Group {
-                id: &families[f],
-                articles: m.iter().map(|&i| pieces[i].article).collect(),
-                facts: &facts[first],
-            })
+    // Conflicts take the longest of what is left; in a big story the rest runs beside them.
+    let rest = || {
+        (
+            sources(families, &members, pieces),
+            story_quotes(families, pieces, found, &people),
+            name_entries(&members, &facts, &people, pieces),
+        )
+    };
+    let conflicts_of = || story_conflicts(families, &members, pieces, &facts, &people);
+    let (conflict_list, (sources, quotes, names)) = if pieces.len() < 16 {
+        (conflicts_of(), rest())
+    } else {
+        std::thread::scope(|scope| {
+            let others = scope.spawn(rest);
+            let conflicts = conflicts_of();
+            (
+                conflicts,
+                others
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            )
         })
-        .collect();
-    let mut conflict_list = conflicts::find(&voices, &people);
-    for (f, m) in members.iter().enumerate() {
-        if m.len() < 2 {
-            continue;
-        }
-        let groups: Vec<conflicts::Group> = m
-            .iter()
-            .map(|&i| conflicts::Group {
-                id: pieces[i].article,
-                articles: vec![pieces[i].article],
-                facts: &facts[i],
-            })
-            .collect();
-        for mut c in conflicts::find(&groups, &people) {
-            c.within_family = Some(families[f].clone());
-            for v in &mut c.values {
-                v.families = vec![families[f].clone()];
-            }
-            conflict_list.push(c);
-        }
-    }
+    };
 
     let summary_sources: Vec<summary::Source> = members
         .iter()
@@ -269,6 +254,50 @@ pub fn cover(families: &[String], pieces: &[Piece]) -> Coverage {
         only_in,
         timeline,
     }
+}
+
+/// Conflicts between sources (each family through its original), then inside families.
+fn story_conflicts(
+    families: &[String],
+    members: &[Vec<usize>],
+    pieces: &[Piece],
+    facts: &[facts::Facts],
+    people: &names::People,
+) -> Vec<Conflict> {
+    let voices: Vec<conflicts::Group> = members
+        .iter()
+        .enumerate()
+        .filter_map(|(f, m)| {
+            let &first = m.first()?;
+            Some(conflicts::Group {
+                id: &families[f],
+                articles: m.iter().map(|&i| pieces[i].article).collect(),
+                facts: &facts[first],
+            })
+        })
+        .collect();
+    let mut conflict_list = conflicts::find(&voices, people);
+    for (f, m) in members.iter().enumerate() {
+        if m.len() < 2 {
+            continue;
+        }
+        let groups: Vec<conflicts::Group> = m
+            .iter()
+            .map(|&i| conflicts::Group {
+                id: pieces[i].article,
+                articles: vec![pieces[i].article],
+                facts: &facts[i],
+            })
+            .collect();
+        for mut c in conflicts::find(&groups, people) {
+            c.within_family = Some(families[f].clone());
+            for v in &mut c.values {
+                v.families = vec![families[f].clone()];
+            }
+            conflict_list.push(c);
+        }
+    }
+    conflict_list
 }
 
 fn sources(families: &[String], members: &[Vec<usize>], pieces: &[Piece]) -> Vec<SourceEntry> {

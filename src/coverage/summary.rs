@@ -74,6 +74,9 @@ fn similar(a: &[u32], b: &[u32]) -> bool {
     n >= 4 && n * 2 >= a.len().min(b.len())
 }
 
+/// A sentence as read: relative position, text, content-word stems, whether it carries a fact.
+type ReadSentence = (f64, String, Vec<String>, bool);
+
 /// Per-thread counts of the words a sentence shares with each other sentence.
 #[derive(Default)]
 struct Counter {
@@ -124,14 +127,14 @@ pub fn summarize(
     sources: &[Source],
     disputed: &[(String, String)],
 ) -> (Vec<SummarySentence>, Vec<OnlyIn>) {
-    let mut cands: Vec<Candidate> = Vec::new();
-    let mut ids: HashMap<String, u32> = HashMap::new();
-    for (si, s) in sources.iter().enumerate() {
+    // Each source's sentences are read on the machine's cores; their words get ids after.
+    let read: Vec<Vec<ReadSentence>> = super::par_map(sources, |_: &mut (), s: &Source| {
         let n = s.sentences.len().max(1) as f64;
+        let mut out = Vec::new();
         for (k, text) in s.sentences.iter().enumerate() {
             let words = text.split_whitespace().count();
-            // Credit and disclosure lines are about the text, not the story; they stand at its
-            // edges, and so does the dateline.
+            // Credit and disclosure lines are about the text, not the story; they stand at
+            // its edges, and so does the dateline.
             let edge = k < 2 || k + 3 >= s.sentences.len();
             if !(6..=80).contains(&words) || (edge && crate::text::is_provenance_line(text)) {
                 continue;
@@ -141,7 +144,20 @@ pub fn summarize(
             } else {
                 text.trim()
             };
-            let mut words: Vec<u32> = stems(text)
+            out.push((
+                k as f64 / n,
+                text.to_string(),
+                stems(text),
+                carries_fact(text),
+            ));
+        }
+        out
+    });
+    let mut cands: Vec<Candidate> = Vec::new();
+    let mut ids: crate::text::FastMap<String, u32> = Default::default();
+    for (si, list) in read.into_iter().enumerate() {
+        for (position, text, stems, fact) in list {
+            let mut words: Vec<u32> = stems
                 .into_iter()
                 .map(|w| {
                     let next = ids.len() as u32;
@@ -151,10 +167,10 @@ pub fn summarize(
             words.sort_unstable();
             cands.push(Candidate {
                 source: si,
-                position: k as f64 / n,
+                position,
                 words,
-                text: text.to_string(),
-                fact: carries_fact(text),
+                text,
+                fact,
             });
         }
     }
