@@ -195,9 +195,8 @@ fn main() -> anyhow::Result<()> {
                         }
                     }
                     "name" => {
-                        for (k, m) in &facts[a].names {
+                        for (_, m) in &facts[a].names {
                             let w: Vec<&str> = m.name.split(' ').collect();
-                            let sentence = &facts[a].sentences[*k];
                             // People only: written with a role or honorific, or speaking.
                             let person = m.person
                                 || facts[a].names.iter().any(|(j, n)| {
@@ -221,7 +220,6 @@ fn main() -> anyhow::Result<()> {
                                 .find(|g| !same_name(g, w[0]) && !g.eq_ignore_ascii_case(w[1]));
                             let Some(g) = pick else { continue };
                             // A rewrite that changes a name changes it throughout.
-                            let _ = sentence;
                             let new = format!("{g} {}", w[1]);
                             let t = texts[a].replace(&m.name, &new);
                             if t != texts[a] {

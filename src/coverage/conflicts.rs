@@ -446,7 +446,7 @@ fn names(groups: &[Group]) -> Vec<Conflict> {
         .flat_map(|s| crate::text::words(s))
         .filter(|w| w.starts_with(char::is_lowercase))
         .collect();
-    let per_group = groups
+    let mut per_group = groups
         .iter()
         .map(|g| {
             let mut m: HashMap<String, BTreeSet<String>> = HashMap::new();
@@ -489,7 +489,6 @@ fn names(groups: &[Group]) -> Vec<Conflict> {
         .map(|(_, m)| (fold_name(surname(&m.name)), surname(&m.name).to_string()))
         .collect();
     // Across groups, spellings of one given name are one value.
-    let mut per_group = per_group;
     let mut canon: HashMap<String, Vec<String>> = HashMap::new();
     for map in per_group.iter_mut() {
         for (key, set) in map.iter_mut() {

@@ -152,11 +152,6 @@ pub struct Piece<'a> {
     pub text: &'a str,
 }
 
-const PRONOUNS: &[&str] = &["he", "she", "they", "i", "we", "his", "her", "their", "him"];
-const HONORIFICS: &[&str] = &[
-    "Mr.", "Mrs.", "Ms.", "Dr.", "Mr", "Mrs", "Ms", "Dr", "Prof.",
-];
-
 /// Coverage of a story: its families in order, and its articles.
 pub fn cover(families: &[String], pieces: &[Piece]) -> Coverage {
     let fam_index: HashMap<&str, usize> = families
@@ -197,7 +192,7 @@ pub fn cover(families: &[String], pieces: &[Piece]) -> Coverage {
     let rest = || {
         (
             sources(families, &members, pieces),
-            story_quotes(families, pieces, found, &people),
+            story_quotes(families, pieces, &fam_index, found, &people),
             name_entries(&members, &facts, &people, pieces),
         )
     };
@@ -359,20 +354,14 @@ fn trigrams(words: &[u64]) -> HashSet<u64> {
 fn resolve_speaker(q: &quotes::Found, people: &names::People) -> Option<String> {
     let written = q.speaker.as_deref()?.trim();
     let lower = written.to_lowercase();
-    if PRONOUNS.contains(&lower.as_str()) {
+    if quotes::PRONOUNS.contains(&lower) {
         let a = q.antecedent.as_deref()?;
         return Some(people.resolve(a).unwrap_or_else(|| a.to_string()));
     }
-    let mut name = written;
-    for h in HONORIFICS {
-        if let Some(rest) = name.strip_prefix(h) {
-            name = rest.trim();
-        }
-    }
-    if name.starts_with(char::is_uppercase) {
-        // "Ukraine's chief negotiator Rustem Umerov" reads as its name.
-        let m = names::mentions(name);
-        let n = m.last().map_or(name, |m| m.name.as_str());
+    if written.starts_with(char::is_uppercase) {
+        // "Ukraine's chief negotiator Rustem Umerov" and "Mr. Umerov" read as their names.
+        let m = names::mentions(written);
+        let n = m.last().map_or(written, |m| m.name.as_str());
         return Some(people.resolve(n).unwrap_or_else(|| n.to_string()));
     }
     Some(written.to_string())
@@ -413,14 +402,10 @@ pub fn par_map<T: Sync, R: Send, S: Default>(
 fn story_quotes(
     families: &[String],
     pieces: &[Piece],
+    fam_index: &HashMap<&str, usize>,
     found: Vec<Vec<quotes::Found>>,
     people: &names::People,
 ) -> Vec<Quote> {
-    let fam_index: HashMap<&str, usize> = families
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.as_str(), i))
-        .collect();
     struct Item {
         text: String,
         speaker: Option<String>,
@@ -493,7 +478,7 @@ fn story_quotes(
         }
         counts
             .iter()
-            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.len().cmp(&a.0.len()).reverse()))
+            .max_by(|a, b| a.1.cmp(&b.1).then(a.0.len().cmp(&b.0.len())))
             .map(|(v, _)| v.to_string())
     };
     let mut out: Vec<(usize, Quote)> = groups

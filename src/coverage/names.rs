@@ -506,7 +506,7 @@ fn acronym(raw: &[&str], toks: &[(usize, usize)], i: usize) -> Option<Mention> {
     })
 }
 
-pub fn is_role_word(l: &str) -> bool {
+fn is_role_word(l: &str) -> bool {
     ROLE_HEADS.contains(&l) || ROLE_MODIFIERS.contains(&l) || l == "-"
 }
 
@@ -802,7 +802,6 @@ mod tests {
     fn spellings_are_variants_and_other_names_are_not() {
         assert!(same_name("Andriy", "Andrii"));
         assert!(same_name("Zelensky", "Zelenskyy"));
-        assert!(same_name("Volodymyr", "Wolodymyr") || !same_name("Volodymyr", "Wolodymyr"));
         assert!(same_name("Mykhailo", "Mikhailo"));
         assert!(same_name("Jon", "John"));
         assert!(same_name("Bill", "William"));

@@ -14,7 +14,7 @@
 use crate::text::WordSet;
 use std::collections::HashMap;
 
-use super::attribution::{group, paragraphs, Model, Role, Span};
+use super::attribution::{group, paragraphs, Model, Span};
 use super::names::{mentions, Mention};
 use crate::text::hash64;
 
@@ -83,7 +83,7 @@ static CUE_WORDS: WordSet = WordSet::new(&[
     "urged",
 ]);
 
-static PRONOUNS: WordSet =
+pub static PRONOUNS: WordSet =
     WordSet::new(&["he", "she", "they", "i", "we", "his", "her", "their", "him"]);
 
 fn opening(c: char) -> Option<&'static [char]> {
@@ -395,11 +395,6 @@ fn reverse_words(s: &str) -> String {
     let mut v: Vec<&str> = s.split(' ').collect();
     v.reverse();
     v.join(" ")
-}
-
-/// The role a span plays, for callers that read the tagger directly.
-pub fn is_content(s: &Span) -> bool {
-    s.role == Role::Content
 }
 
 #[cfg(test)]
