@@ -159,9 +159,11 @@ pub fn sentences(paragraph: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
     let bytes = paragraph.as_bytes();
-    // Sentence ends are ASCII, so the scan goes by bytes and decodes only around them.
-    for (pos, &b) in bytes.iter().enumerate() {
-        if !matches!(b, b'.' | b'!' | b'?') || pos < start {
+    // Sentence ends are ASCII, so the scan jumps between them by bytes and decodes only around
+    // them.
+    for pos in memchr::memchr3_iter(b'.', b'!', b'?', bytes) {
+        let b = bytes[pos];
+        if pos < start {
             continue;
         }
         // Closing quotes and brackets stay with the sentence they end.
@@ -214,8 +216,11 @@ fn is_abbreviation(before: &str) -> bool {
         .rsplit(|c: char| c.is_whitespace() || c == '(')
         .next()
         .unwrap_or("");
-    if last.chars().count() == 1 && last.chars().all(char::is_uppercase) {
-        return true; // an initial: "John F. Kennedy"
+    let mut chars = last.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        if c.is_uppercase() {
+            return true; // an initial: "John F. Kennedy"
+        }
     }
     const ABBREVIATIONS: &[&str] = &[
         "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt",
@@ -223,7 +228,10 @@ fn is_abbreviation(before: &str) -> bool {
         "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e",
         "etc", "approx", "dept", "mt", "ft", "rev", "pres", "gov't",
     ];
-    ABBREVIATIONS.contains(&last.to_lowercase().as_str())
+    last.len() <= 6
+        && ABBREVIATIONS
+            .iter()
+            .any(|a| a.len() == last.len() && a.eq_ignore_ascii_case(last))
 }
 
 // Provenance lines: where a text says it came from. `copies` reads them to name the original;

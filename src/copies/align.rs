@@ -10,6 +10,7 @@
 //! independent reports that share a quote or two cover far too little of each other.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use serde::Serialize;
 
@@ -51,8 +52,10 @@ pub struct Alignment {
     pub identity: f64,
     /// Swapped content words over aligned content words of `a`.
     pub swap_rate: f64,
-    /// (word in `a`, word in `b`, times), most frequent first.
+    /// (word in `a`, word in `b`, times), most frequent first; empty from [`verdict`].
     pub swaps: Vec<(String, String, usize)>,
+    /// Distinct swaps (the length of `swaps` when it is filled).
+    pub swap_kinds: usize,
     /// Share of aligned pairs on the longest in-order chain.
     pub in_order: f64,
     /// Sentences of `b` that two or more sentences of `a` align to, or the reverse.
@@ -109,7 +112,7 @@ impl Alignment {
 
     /// The kind of copy `b` is of `a`.
     pub fn kind(&self) -> Kind {
-        let distinct = self.swaps.len();
+        let distinct = self.swap_kinds;
         if self.swap_rate >= SPUN_RATE && distinct >= 2 {
             return Kind::Spun;
         }
@@ -171,11 +174,35 @@ struct SentenceMatch {
     swapped_a: usize,
     swapped_b: usize,
     swapped_a_content: usize,
-    swaps: Vec<(String, String)>,
+    /// Swapped phrases as token ranges of `a` and `b`.
+    swaps: Vec<(Range<u16>, Range<u16>)>,
 }
 
-/// Aligns text `a` with text `b`.
+impl SentenceMatch {
+    /// Two equal sentences of `len` tokens.
+    fn equal(len: usize) -> SentenceMatch {
+        SentenceMatch {
+            lcs: len,
+            swapped_a: 0,
+            swapped_b: 0,
+            swapped_a_content: 0,
+            swaps: Vec::new(),
+        }
+    }
+}
+
+/// Aligns text `a` with text `b`, with all the evidence.
 pub fn align(a: &Doc, b: &Doc) -> Alignment {
+    align_with(a, b, true)
+}
+
+/// Aligns text `a` with text `b` for a verdict (is it a copy, how similar, how much of each
+/// the other holds): the same numbers as [`align`], without the swap table's words.
+pub fn verdict(a: &Doc, b: &Doc) -> Alignment {
+    align_with(a, b, false)
+}
+
+fn align_with(a: &Doc, b: &Doc, words: bool) -> Alignment {
     let mut al = Alignment {
         tokens_a: a.tokens,
         tokens_b: b.tokens,
@@ -189,12 +216,37 @@ pub fn align(a: &Doc, b: &Doc) -> Alignment {
     // Best partner in `b` for every sentence of `a`, and which sentences of `b` are taken.
     let mut best_for_b: Vec<Option<(usize, f64)>> = vec![None; b.len()];
     let mut matched: Vec<(usize, usize, f64, SentenceMatch)> = Vec::new();
-    let postings = Postings::new(b);
+    // Each sentence of `b` by the hash of its whole token sequence; the token postings are
+    // built only when a sentence of `a` is not found whole (a syndicated copy rarely needs them).
+    let mut equal: crate::text::FastMap<u64, u32> = Default::default();
+    equal.reserve(b.len());
+    for (j, s) in b.sentences().enumerate() {
+        equal.entry(s.whole).or_insert(j as u32);
+    }
+    let mut postings: Option<Postings> = None;
     let mut shared = vec![0u16; b.len()];
     let mut touched: Vec<u32> = Vec::new();
+    let mut sorted: Vec<u64> = Vec::new();
     for (i, sa) in a.sentences().enumerate() {
+        // A sentence found whole in `b` has its best partner there: nothing aligns better.
+        if let Some(&j) = equal.get(&sa.whole) {
+            let j = j as usize;
+            if b.sentence(j).hashes == sa.hashes {
+                let score = sa.hashes.len() as f64;
+                if best_for_b[j].is_none_or(|(_, s)| score > s) {
+                    best_for_b[j] = Some((i, score));
+                }
+                matched.push((i, j, score, SentenceMatch::equal(sa.hashes.len())));
+                continue;
+            }
+        }
         let mut best: Option<(usize, f64, SentenceMatch)> = None;
-        postings.shared(&sa, &mut shared, &mut touched);
+        postings.get_or_insert_with(|| Postings::new(b)).shared(
+            &sa,
+            &mut shared,
+            &mut touched,
+            &mut sorted,
+        );
         touched.sort_unstable();
         for &j in &touched {
             let j = j as usize;
@@ -226,11 +278,12 @@ pub fn align(a: &Doc, b: &Doc) -> Alignment {
     for k in chain {
         on_chain[k] = true;
     }
-    let mut times_b: HashMap<usize, usize> = HashMap::new();
+    let mut times_b = vec![0u32; b.len()];
     for m in &matched {
-        *times_b.entry(m.1).or_default() += 1;
+        times_b[m.1] += 1;
     }
     let mut swaps: HashMap<(String, String), usize> = HashMap::new();
+    let mut swap_kinds: crate::text::FastSet<(u64, u64)> = Default::default();
     let mut covered_a = 0usize;
     let mut lcs_total = 0usize;
     let mut longer_total = 0usize;
@@ -238,30 +291,44 @@ pub fn align(a: &Doc, b: &Doc) -> Alignment {
     let mut swapped_total = 0usize;
     for (k, (i, j, _, m)) in matched.into_iter().enumerate() {
         let (sa, sb) = (a.sentence(i), b.sentence(j));
-        let longer = sa.words.len().max(sb.words.len());
-        covered_a += sa.words.len();
+        let longer = sa.hashes.len().max(sb.hashes.len());
+        covered_a += sa.hashes.len();
         lcs_total += m.lcs.min(longer);
         longer_total += longer;
         let a_content = sa.content.iter().filter(|&&c| c).count();
         content_total += a_content;
         swapped_total += m.swapped_a_content;
-        for s in m.swaps {
-            *swaps.entry(s).or_default() += 1;
+        for (ra, rb) in m.swaps {
+            let (ra, rb) = (
+                ra.start as usize..ra.end as usize,
+                rb.start as usize..rb.end as usize,
+            );
+            if words {
+                *swaps
+                    .entry((phrase(&sa.words[ra]), phrase(&sb.words[rb])))
+                    .or_default() += 1;
+            } else {
+                swap_kinds.insert((phrase_hash(&sa.hashes[ra]), phrase_hash(&sb.hashes[rb])));
+            }
         }
         al.pairs.push(Pair {
             a: i,
             b: j,
             identity: m.lcs as f64 / longer.max(1) as f64,
             in_order: on_chain[k],
-            a_len: sa.words.len(),
+            a_len: sa.hashes.len(),
         });
     }
-    al.merged = times_b.values().filter(|&&n| n > 1).map(|n| n - 1).sum();
+    al.merged = times_b
+        .iter()
+        .filter(|&&n| n > 1)
+        .map(|&n| n as usize - 1)
+        .sum();
     let covered_b: usize = best_for_b
         .iter()
         .enumerate()
         .filter(|(_, m)| m.is_some())
-        .map(|(j, _)| b.sentence(j).words.len())
+        .map(|(j, _)| b.sentence(j).hashes.len())
         .sum();
     al.covered_a = covered_a as f64 / a.tokens as f64;
     al.covered_b = covered_b as f64 / b.tokens as f64;
@@ -282,6 +349,7 @@ pub fn align(a: &Doc, b: &Doc) -> Alignment {
     };
     let mut swaps: Vec<_> = swaps.into_iter().map(|((x, y), n)| (x, y, n)).collect();
     swaps.sort_by(|x, y| y.2.cmp(&x.2).then_with(|| (&x.0, &x.1).cmp(&(&y.0, &y.1))));
+    al.swap_kinds = if words { swaps.len() } else { swap_kinds.len() };
     al.swaps = swaps;
     let taken_a: Vec<bool> = {
         let mut t = vec![false; a.len()];
@@ -305,28 +373,41 @@ struct Postings {
 
 impl Postings {
     fn new(doc: &Doc) -> Postings {
-        let mut runs: Vec<(u64, u32, u16)> = Vec::with_capacity(doc.tokens);
+        let mut runs: Vec<(u64, u32)> = Vec::with_capacity(doc.tokens);
         for (j, s) in doc.sentences().enumerate() {
-            for run in s.sorted.chunk_by(|x, y| x == y) {
-                runs.push((run[0], j as u32, run.len().min(u16::MAX as usize) as u16));
-            }
+            runs.extend(s.hashes.iter().map(|&h| (h, j as u32)));
         }
-        runs.sort_unstable_by_key(|r| (r.0, r.1));
+        runs.sort_unstable();
         let mut at = crate::text::FastMap::default();
         at.reserve(runs.len());
-        let mut list = Vec::with_capacity(runs.len());
+        let mut list: Vec<(u32, u16)> = Vec::with_capacity(runs.len());
         for group in runs.chunk_by(|x, y| x.0 == y.0) {
-            at.insert(group[0].0, (list.len() as u32, group.len() as u32));
-            list.extend(group.iter().map(|r| (r.1, r.2)));
+            at.insert(group[0].0, (list.len() as u32, 0));
+            let from = list.len();
+            for run in group.chunk_by(|x, y| x.1 == y.1) {
+                list.push((run[0].1, run.len().min(u16::MAX as usize) as u16));
+            }
+            if let Some(e) = at.get_mut(&group[0].0) {
+                e.1 = (list.len() - from) as u32;
+            }
         }
         Postings { at, list }
     }
 
     /// Adds to `shared[j]` the tokens sentence `s` shares with sentence `j`, and lists in
-    /// `touched` (cleared first) the sentences that share any.
-    fn shared(&self, s: &Sentence, shared: &mut [u16], touched: &mut Vec<u32>) {
+    /// `touched` (cleared first) the sentences that share any. `sorted` is scratch space.
+    fn shared(
+        &self,
+        s: &Sentence,
+        shared: &mut [u16],
+        touched: &mut Vec<u32>,
+        sorted: &mut Vec<u64>,
+    ) {
         touched.clear();
-        for run in s.sorted.chunk_by(|x, y| x == y) {
+        sorted.clear();
+        sorted.extend_from_slice(s.hashes);
+        sorted.sort_unstable();
+        for run in sorted.chunk_by(|x, y| x == y) {
             let Some(&(start, len)) = self.at.get(&run[0]) else {
                 continue;
             };
@@ -347,7 +428,7 @@ impl Postings {
 /// than half the shorter sentence, and the tokens they share at all bound that subsequence
 /// from above.
 fn worth_comparing(a: &Sentence, b: &Sentence, shared: usize) -> bool {
-    let (la, lb) = (a.words.len(), b.words.len());
+    let (la, lb) = (a.hashes.len(), b.hashes.len());
     if la < 3 || lb < 3 {
         return false;
     }
@@ -438,7 +519,10 @@ fn compare_in(a: &Sentence, b: &Sentence, t: &mut Vec<u16>) -> Option<SentenceMa
             let content_a = a.content[ra.clone()].iter().filter(|&&c| c).count();
             swapped_a_content += content_a;
             if content_a > 0 || b.content[rb.clone()].iter().any(|&c| c) {
-                swaps.push((phrase(&a.words[ra]), phrase(&b.words[rb])));
+                swaps.push((
+                    ra.start as u16..ra.end as u16,
+                    rb.start as u16..rb.end as u16,
+                ));
             }
         }
         prev = (ai, bj);
@@ -496,6 +580,11 @@ fn trim_stragglers(anchors: &mut Vec<(usize, usize)>, b_longer: bool) {
             anchors.drain(..=cut);
         }
     }
+}
+
+/// The identity of a swapped phrase, from its tokens' hashes (equal when [`phrase`] is).
+fn phrase_hash(hashes: &[u64]) -> u64 {
+    hashes.iter().fold(0u64, |acc, &h| acc.rotate_left(9) ^ h)
 }
 
 fn phrase(words: &[&str]) -> String {

@@ -35,18 +35,37 @@ these those is was were are be been being has have had it its he she they them h
 theirs we our us you your i me my not no as if than then there here also will would could \
 should can may might must do does did so such";
 
-/// The class of a function word (its place in the list, from 16), by the hash of its
+/// The class of a function word (its place in the list, from 16), or 0, by the hash of its
 /// lower-cased form as [`text::word_hash`] gives it.
-fn function_word(word_hash: u64) -> Option<u64> {
+fn function_word(word_hash: u64) -> u8 {
     use std::sync::LazyLock;
-    static SET: LazyLock<text::FastMap<u64, u64>> = LazyLock::new(|| {
-        FUNCTION_WORDS
+    // A collision-free table (the multiplier is searched for once), so that a lookup is one
+    // load and one comparison with no branch: this runs on every token read, and whether a
+    // token is a function word is a coin toss the processor cannot predict.
+    const BITS: u32 = 12;
+    static TABLE: LazyLock<(u64, Vec<(u64, u8)>)> = LazyLock::new(|| {
+        let words: Vec<u64> = FUNCTION_WORDS
             .split_whitespace()
-            .enumerate()
-            .map(|(i, w)| (text::word_hash(w), i as u64 + 16))
-            .collect()
+            .map(text::word_hash)
+            .collect();
+        let mut mul = 0x9E37_79B9_7F4A_7C15u64;
+        loop {
+            let mut t = vec![(0u64, 0u8); 1 << BITS];
+            let fits = words.iter().enumerate().all(|(i, &h)| {
+                let at = (h.wrapping_mul(mul) >> (64 - BITS)) as usize;
+                let free = t[at].1 == 0;
+                t[at] = (h, i as u8 + 16);
+                free
+            });
+            if fits {
+                return (mul, t);
+            }
+            mul = mul.wrapping_add(0x6A09_E667_F3BC_C909) | 1;
+        }
     });
-    SET.get(&word_hash).copied()
+    let (mul, table) = &*TABLE;
+    let (h, class) = table[(word_hash.wrapping_mul(*mul) >> (64 - BITS)) as usize];
+    class * u8::from(h == word_hash)
 }
 
 const CLASS_CAPITAL: u64 = 1;
@@ -63,11 +82,12 @@ pub struct Sentence<'d, 'a> {
     pub hashes: &'d [u64],
     /// Whether each token is a content word (not a function word).
     pub content: &'d [bool],
+    /// The skeleton class of each token (see [`Doc::keys`]).
+    classes: &'d [u8],
     /// A 64-bit Bloom filter of the content words, to skip sentence pairs that share none.
     pub bloom: u64,
-    /// The token hashes sorted: how many tokens two sentences share bounds their alignment
-    /// from above, and costs a merge instead of a dynamic programme.
-    pub sorted: &'d [u64],
+    /// A hash of the whole token sequence: equal sentences are equal without comparing tokens.
+    pub whole: u64,
 }
 
 /// Where a sentence's tokens sit in its document's arrays.
@@ -77,6 +97,7 @@ struct Span<'a> {
     start: u32,
     end: u32,
     bloom: u64,
+    whole: u64,
 }
 
 /// Paragraphs at either end of a text where credit and date lines are looked for.
@@ -85,25 +106,105 @@ const EDGE: usize = 3;
 /// lines are short ("Reuters contributed reporting.", "Distributed by ...").
 const MAX_CREDIT_LINE: usize = 300;
 
+/// Bytes that make up words in ASCII text: letters, digits, apostrophes and hyphens.
+static WORD_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'\'' || b == b'-';
+        c += 1;
+    }
+    t
+};
+
 /// [`text::words`] for an ASCII sentence, by bytes: runs of letters, digits, apostrophes and
-/// hyphens, without the apostrophes and hyphens at their ends.
-fn ascii_words<'a>(s: &'a str, out: &mut Vec<&'a str>) {
+/// hyphens, without the apostrophes and hyphens at their ends. The bytes are classified 64 at a
+/// time into a bit mask and runs are read off it with bit counts, so the scan has no branch per
+/// byte.
+pub fn ascii_words<'a>(s: &'a str, out: &mut Vec<&'a str>) {
     let b = s.as_bytes();
-    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'\'' || c == b'-';
-    let mut i = 0;
-    while i < b.len() {
-        while i < b.len() && !is_word(b[i]) {
-            i += 1;
+    let mut push = |mut start: usize, mut end: usize| {
+        while start < end && matches!(b[start], b'\'' | b'-') {
+            start += 1;
         }
-        let start = i;
-        while i < b.len() && is_word(b[i]) {
-            i += 1;
+        while end > start && matches!(b[end - 1], b'\'' | b'-') {
+            end -= 1;
         }
-        let w = s[start..i].trim_matches(|c| c == '\'' || c == '-');
-        if !w.is_empty() {
-            out.push(w);
+        if start < end {
+            out.push(&s[start..end]);
+        }
+    };
+    // Start of a word still open at the end of the previous block.
+    let mut open: Option<usize> = None;
+    for (k, block) in b.chunks(64).enumerate() {
+        let base = k * 64;
+        let mut mask = 0u64;
+        for (i, &c) in block.iter().enumerate() {
+            mask |= (WORD_BYTE[c as usize] as u64) << i;
+        }
+        let mut pos = 0u32;
+        loop {
+            match open {
+                Some(start) => {
+                    let gaps = if pos >= 64 { 0 } else { !mask >> pos << pos };
+                    let end = if gaps == 0 { 64 } else { gaps.trailing_zeros() };
+                    if end as usize >= block.len() {
+                        if block.len() < 64 {
+                            push(start, base + block.len());
+                            open = None;
+                        }
+                        break;
+                    }
+                    push(start, base + end as usize);
+                    open = None;
+                    pos = end;
+                }
+                None => {
+                    let words = if pos >= 64 { 0 } else { mask >> pos << pos };
+                    if words == 0 {
+                        break;
+                    }
+                    pos = words.trailing_zeros();
+                    open = Some(base + pos as usize);
+                }
+            }
         }
     }
+    if let Some(start) = open {
+        push(start, b.len());
+    }
+}
+
+/// A token's hash ([`text::word_hash`]) and skeleton class.
+pub fn token(w: &str) -> (u64, u8) {
+    let b = w.as_bytes();
+    let (h, digit, capital) = if b.len() <= 64 && b.is_ascii() {
+        let mut buf = [0u8; 64];
+        let mut digit = false;
+        for (d, &s) in buf.iter_mut().zip(b) {
+            *d = s.to_ascii_lowercase();
+            digit |= s.is_ascii_digit();
+        }
+        let h = text::hash64(&buf[..b.len()]);
+        (h, digit, b.first().is_some_and(u8::is_ascii_uppercase))
+    } else {
+        (
+            text::word_hash(w),
+            b.iter().any(u8::is_ascii_digit),
+            w.chars().next().is_some_and(char::is_uppercase),
+        )
+    };
+    let other = if digit {
+        CLASS_DIGIT
+    } else if capital {
+        CLASS_CAPITAL
+    } else {
+        CLASS_WORD
+    };
+    let function = function_word(h);
+    let class = if function != 0 { function } else { other as u8 };
+    (h, class)
 }
 
 /// A text in the forms copy detection needs. The tokens of all sentences sit in flat arrays
@@ -115,13 +216,21 @@ pub struct Doc<'a> {
     words: Vec<&'a str>,
     hashes: Vec<u64>,
     content: Vec<bool>,
-    sorted: Vec<u64>,
+    classes: Vec<u8>,
     pub tokens: usize,
 }
 
 impl<'a> Doc<'a> {
     pub fn new(text: &'a str) -> Doc<'a> {
-        let mut doc = Doc::default();
+        let guess = text.len() / 5;
+        let mut doc = Doc {
+            spans: Vec::with_capacity(guess / 16),
+            words: Vec::with_capacity(guess),
+            hashes: Vec::with_capacity(guess),
+            content: Vec::with_capacity(guess),
+            classes: Vec::with_capacity(guess),
+            tokens: 0,
+        };
         // A sentence the text already holds says nothing new (a line repeated down the page,
         // an article pasted twice): it is kept once, so that repetition can neither inflate a
         // text nor hide that it is a copy.
@@ -155,29 +264,28 @@ impl<'a> Doc<'a> {
                     let mut bloom = 0u64;
                     let mut whole = 0u64;
                     for w in chunk {
-                        let h = text::word_hash(w);
-                        let is_content = function_word(h).is_none();
-                        if is_content {
-                            bloom |= 1 << (h >> 58);
-                        }
+                        let (h, class) = token(w);
+                        let is_content = class < 16;
+                        bloom |= u64::from(is_content) << (h >> 58);
                         whole = whole.rotate_left(7) ^ h;
                         doc.hashes.push(h);
                         doc.content.push(is_content);
+                        doc.classes.push(class);
                     }
                     if !seen.insert(whole) {
                         doc.hashes.truncate(start);
                         doc.content.truncate(start);
+                        doc.classes.truncate(start);
                         continue;
                     }
                     doc.words.extend_from_slice(chunk);
-                    doc.sorted.extend_from_slice(&doc.hashes[start..]);
-                    doc.sorted[start..].sort_unstable();
                     doc.tokens += chunk.len();
                     doc.spans.push(Span {
                         text: s,
                         start: start as u32,
                         end: doc.hashes.len() as u32,
                         bloom,
+                        whole,
                     });
                 }
             }
@@ -200,11 +308,13 @@ impl<'a> Doc<'a> {
         let r = s.start as usize..s.end as usize;
         Sentence {
             text: s.text,
-            words: &self.words[r.clone()],
+            // A doc read back from its form has neither words nor classes.
+            words: self.words.get(r.clone()).unwrap_or(&[]),
             hashes: &self.hashes[r.clone()],
             content: &self.content[r.clone()],
+            classes: self.classes.get(r).unwrap_or(&[]),
             bloom: s.bloom,
-            sorted: &self.sorted[r],
+            whole: s.whole,
         }
     }
 
@@ -219,6 +329,80 @@ impl<'a> Doc<'a> {
     }
 }
 
+/// Bytes of a form's header, and of each of its sentences.
+const FORM_HEADER: usize = 8;
+const FORM_SENTENCE: usize = 20;
+
+impl Doc<'static> {
+    /// Reads a doc back from [`Doc::form`]: what a verdict ([`super::align::verdict`])
+    /// needs, with no words, sentence texts or keys. `None` if the bytes are not a form.
+    pub fn from_form(bytes: &[u8]) -> Option<Doc<'static>> {
+        let u32_at = |at: usize| -> Option<u32> {
+            Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
+        };
+        let u64_at = |at: usize| -> Option<u64> {
+            Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
+        };
+        let sentences = u32_at(0)? as usize;
+        let tokens = u32_at(4)? as usize;
+        let hashes_at = FORM_HEADER + sentences.checked_mul(FORM_SENTENCE)?;
+        let content_at = hashes_at.checked_add(tokens.checked_mul(8)?)?;
+        if bytes.len() != content_at.checked_add(tokens)? {
+            return None;
+        }
+        let mut doc = Doc {
+            spans: Vec::with_capacity(sentences),
+            tokens,
+            ..Doc::default()
+        };
+        let mut start = 0u32;
+        for k in 0..sentences {
+            let at = FORM_HEADER + k * FORM_SENTENCE;
+            let end = u32_at(at)?;
+            if end < start || end as usize > tokens {
+                return None;
+            }
+            doc.spans.push(Span {
+                text: "",
+                start,
+                end,
+                bloom: u64_at(at + 4)?,
+                whole: u64_at(at + 12)?,
+            });
+            start = end;
+        }
+        if start as usize != tokens {
+            return None;
+        }
+        doc.hashes = bytes[hashes_at..content_at]
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
+            .collect();
+        doc.content = bytes[content_at..].iter().map(|&c| c != 0).collect();
+        Some(doc)
+    }
+}
+
+impl Doc<'_> {
+    /// The doc's tokens in a flat binary form, kept beside its text, so that comparing a later
+    /// article with it does not read and split the text again (see [`Doc::from_form`]).
+    pub fn form(&self, out: &mut Vec<u8>) {
+        out.clear();
+        out.reserve(FORM_HEADER + self.spans.len() * FORM_SENTENCE + self.hashes.len() * 9);
+        out.extend_from_slice(&(self.spans.len() as u32).to_le_bytes());
+        out.extend_from_slice(&(self.hashes.len() as u32).to_le_bytes());
+        for s in &self.spans {
+            out.extend_from_slice(&s.end.to_le_bytes());
+            out.extend_from_slice(&s.bloom.to_le_bytes());
+            out.extend_from_slice(&s.whole.to_le_bytes());
+        }
+        for h in &self.hashes {
+            out.extend_from_slice(&h.to_le_bytes());
+        }
+        out.extend(self.content.iter().map(|&c| u8::from(c)));
+    }
+}
+
 /// The sampled skeleton keys of a text, sorted and distinct.
 pub fn keys(text: &str) -> Vec<u64> {
     Doc::new(text).keys()
@@ -230,31 +414,32 @@ impl Doc<'_> {
     /// nothing of the story, make no keys (a "Distributed by" line would otherwise tie every
     /// page of a site together).
     pub fn keys(&self) -> Vec<u64> {
-        let mut features: Vec<u64> = Vec::new();
-        let mut classes: Vec<u64> = Vec::new();
+        let mut features: Vec<u64> = Vec::with_capacity(self.tokens);
+        // Each class as the eight little-endian bytes of a u64, the form the keys have always
+        // been hashed in (stores hold them): a window is then a slice, hashed in place.
+        let mut bytes: Vec<u8> = Vec::new();
         for s in self.sentences() {
-            classes.clear();
-            for (i, (w, &h)) in s.words.iter().zip(s.hashes).enumerate() {
-                let c = if let Some(f) = function_word(h) {
-                    f
-                } else if w.bytes().any(|c| c.is_ascii_digit()) {
-                    CLASS_DIGIT
-                } else if i > 0 && w.chars().next().is_some_and(char::is_uppercase) {
-                    CLASS_CAPITAL
+            bytes.clear();
+            bytes.resize(s.classes.len() * 8, 0);
+            for (i, &c) in s.classes.iter().enumerate() {
+                // A capital opening a sentence says nothing: any word can stand there.
+                let c = if i == 0 && u64::from(c) == CLASS_CAPITAL {
+                    CLASS_WORD as u8
                 } else {
-                    CLASS_WORD
+                    c
                 };
-                classes.push(c);
+                bytes[i * 8] = c;
             }
-            if classes.len() < SKELETON {
+            let n = s.classes.len();
+            if n < SKELETON {
                 // A short sentence is one feature, if it has some shape to it.
-                if classes.len() >= 6 {
-                    features.push(hash_classes(&classes));
+                if n >= 6 {
+                    features.push(text::hash64(&bytes));
                 }
                 continue;
             }
-            for win in classes.windows(SKELETON) {
-                features.push(hash_classes(win));
+            for i in 0..=n - SKELETON {
+                features.push(text::hash64(&bytes[i * 8..(i + SKELETON) * 8]));
             }
         }
         sample(features)
@@ -264,14 +449,18 @@ impl Doc<'_> {
 /// Keys from a text's features: a content-defined sample, so that a part of a text keeps the
 /// part of the keys it holds.
 fn sample(mut features: Vec<u64>) -> Vec<u64> {
-    features.sort_unstable();
-    features.dedup();
+    // The usual case, a text long enough to fill its sample from the coarse tier, sorts only
+    // that tier.
     let mut sampled: Vec<u64> = features.iter().copied().filter(|h| h % 4 == 0).collect();
+    sampled.sort_unstable();
+    sampled.dedup();
     sampled.truncate(MAX_KEYS);
     if sampled.len() < MIN_KEYS {
         // A short text tops its sample up in tiers (every other feature, then the rest), so
         // that the sampled keys it shares with a long text it was cut from all stay in, and
         // two short copies of one text share the finer tiers as well.
+        features.sort_unstable();
+        features.dedup();
         let tier = |h: &u64| !h.is_multiple_of(2);
         let mut rest: Vec<u64> = features.iter().copied().filter(|h| h % 4 != 0).collect();
         rest.sort_by_key(|h| (tier(h), *h));
@@ -280,14 +469,6 @@ fn sample(mut features: Vec<u64>) -> Vec<u64> {
         sampled.sort_unstable();
     }
     sampled
-}
-
-fn hash_classes(classes: &[u64]) -> u64 {
-    let mut bytes = [0u8; 8 * SKELETON];
-    for (i, c) in classes.iter().enumerate().take(SKELETON) {
-        bytes[i * 8..i * 8 + 8].copy_from_slice(&c.to_le_bytes());
-    }
-    text::hash64(&bytes[..classes.len().min(SKELETON) * 8])
 }
 
 #[cfg(test)]
@@ -315,6 +496,93 @@ mod tests {
             let mut fast = Vec::new();
             ascii_words(s, &mut fast);
             assert_eq!(fast, text::words(s).collect::<Vec<_>>(), "{s}");
+        }
+    }
+
+    #[test]
+    fn ascii_words_match_across_block_boundaries() {
+        // Words and gaps of every length around the 64-byte blocks the scanner reads in.
+        let pieces = [
+            "a",
+            "bb",
+            "-x-",
+            "O'Neil",
+            "4.5",
+            "  ",
+            "--",
+            "''",
+            "well-known",
+            ". ",
+        ];
+        let mut seed = 7u64;
+        for _ in 0..300 {
+            let mut s = String::new();
+            while s.len() < 400 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                s.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+                if (seed >> 20) % 3 == 0 {
+                    s.push(' ');
+                }
+            }
+            let mut fast = Vec::new();
+            ascii_words(&s, &mut fast);
+            assert_eq!(fast, text::words(&s).collect::<Vec<_>>(), "{s}");
+        }
+    }
+
+    #[test]
+    fn tokens_hash_as_word_hash_does() {
+        for w in [
+            "The",
+            "said",
+            "O'Brien",
+            "42-year-old",
+            "X",
+            "Ünïcode",
+            &"long".repeat(20),
+        ] {
+            let (h, class) = token(w);
+            assert_eq!(h, text::word_hash(w), "{w}");
+            assert_eq!(class >= 16, function_word(h) != 0);
+        }
+        assert!(token("the").1 >= 16 && token("The").1 >= 16);
+        assert_eq!(token("Ruiz").1, CLASS_CAPITAL as u8);
+        assert_eq!(token("4th").1, CLASS_DIGIT as u8);
+        assert_eq!(token("bridge").1, CLASS_WORD as u8);
+    }
+
+    #[test]
+    fn a_form_reads_back_as_the_doc_it_was_made_from() {
+        let doc = Doc::new(ORIGINAL);
+        let mut form = Vec::new();
+        doc.form(&mut form);
+        let back = Doc::from_form(&form).expect("a form");
+        assert_eq!(back.len(), doc.len());
+        assert_eq!(back.tokens, doc.tokens);
+        for (x, y) in back.sentences().zip(doc.sentences()) {
+            assert_eq!(
+                (x.hashes, x.content, x.bloom, x.whole),
+                (y.hashes, y.content, y.bloom, y.whole)
+            );
+        }
+        let spun = Doc::new(SPUN);
+        let (v1, v2) = (
+            super::super::align::verdict(&back, &spun),
+            super::super::align::align(&doc, &spun),
+        );
+        assert_eq!(
+            (v1.covered_a, v1.covered_b, v1.swap_kinds),
+            (v2.covered_a, v2.covered_b, v2.swap_kinds)
+        );
+        // Anything else is not a form.
+        for bad in [
+            &form[..form.len() - 1],
+            &[],
+            &[1, 0, 0, 0, 255, 255, 255, 255][..],
+        ] {
+            assert!(Doc::from_form(bad).is_none());
         }
     }
 

@@ -1,8 +1,9 @@
 //! The candidate index: skeleton keys to the articles that hold them, in eight bytes a posting.
 //!
 //! Postings live in one sorted vector of `(key, slot)` pairs (keys cut to 32 bits: a false
-//! match costs one verification, never a wrong family) plus a hash-map buffer of recent
-//! insertions, merged into the vector when it grows past an eighth of it, so insertion is
+//! match costs one verification, never a wrong family) plus a buffer of recent insertions (an
+//! append-only list chained per key, with no allocation per key), merged into the vector when
+//! it grows past an eighth of it, so insertion is
 //! amortised linear; a directory on the keys' top bits takes a lookup to its run of the vector. A key held by [`MAX_POSTINGS`] articles is
 //! common boilerplate or one report copied many times; later holders are not added (the first
 //! ones already lead to the family), which bounds both memory and candidate lists.
@@ -18,9 +19,13 @@ pub struct KeyIndex {
     /// the runs are short).
     dir: Vec<u32>,
     shift: u32,
-    buffer: crate::text::FastMap<u32, Vec<u32>>,
-    buffered: usize,
+    /// Recent postings: `(key, slot, previous posting of the key or NONE)`.
+    buffer: Vec<(u32, u32, u32)>,
+    /// Per key in the buffer: its last posting there, and how many it has there.
+    heads: crate::text::FastMap<u32, (u32, u32)>,
 }
+
+const NONE: u32 = u32::MAX;
 
 impl KeyIndex {
     pub fn short(key: u64) -> u32 {
@@ -64,8 +69,12 @@ impl KeyIndex {
         for &key in keys {
             let k = Self::short(key);
             slots.extend(self.postings_in_main(k).iter().map(|p| p.1));
-            if let Some(v) = self.buffer.get(&k) {
-                slots.extend_from_slice(v);
+            if let Some(&(mut at, _)) = self.heads.get(&k) {
+                while at != NONE {
+                    let (_, slot, prev) = self.buffer[at as usize];
+                    slots.push(slot);
+                    at = prev;
+                }
             }
         }
         slots.sort_unstable();
@@ -84,35 +93,30 @@ impl KeyIndex {
     pub fn heap_bytes(&self) -> usize {
         self.main.capacity() * 8
             + self.dir.capacity() * 4
-            + self.buffer.capacity() * (4 + 24 + 1)
-            + self
-                .buffer
-                .values()
-                .map(|v| v.capacity() * 4)
-                .sum::<usize>()
+            + self.buffer.capacity() * 12
+            + self.heads.capacity() * (4 + 8 + 1)
     }
 
     pub fn insert(&mut self, slot: u32, keys: &[u64]) {
         for &key in keys {
             let k = Self::short(key);
-            let held = self.postings_in_main(k).len() + self.buffer.get(&k).map_or(0, Vec::len);
-            if held >= MAX_POSTINGS {
+            let in_buffer = self.heads.get(&k).map_or(0, |h| h.1 as usize);
+            if self.postings_in_main(k).len() + in_buffer >= MAX_POSTINGS {
                 continue;
             }
-            self.buffer.entry(k).or_default().push(slot);
-            self.buffered += 1;
+            let at = self.buffer.len() as u32;
+            let head = self.heads.entry(k).or_insert((NONE, 0));
+            self.buffer.push((k, slot, head.0));
+            *head = (at, head.1 + 1);
         }
-        if self.buffered > 8_192.max(self.main.len() / 8) {
+        if self.buffer.len() > 8_192.max(self.main.len() / 8) {
             self.merge();
         }
     }
 
     fn merge(&mut self) {
-        let mut fresh: Vec<(u32, u32)> = self
-            .buffer
-            .drain()
-            .flat_map(|(k, v)| v.into_iter().map(move |s| (k, s)))
-            .collect();
+        let mut fresh: Vec<(u32, u32)> = self.buffer.drain(..).map(|(k, s, _)| (k, s)).collect();
+        self.heads.clear();
         fresh.sort_unstable();
         let old = std::mem::take(&mut self.main);
         let mut merged = Vec::with_capacity(old.len() + fresh.len());
@@ -129,7 +133,6 @@ impl KeyIndex {
         merged.extend_from_slice(&old[i..]);
         merged.extend_from_slice(&fresh[j..]);
         self.main = merged;
-        self.buffered = 0;
         self.index_main();
     }
 }

@@ -121,6 +121,13 @@ const MAX_FAMILY_SENTENCES: usize = 64;
 pub trait TextSource {
     fn push(&mut self, text: &str) -> u32;
     fn get(&self, slot: u32) -> Cow<'_, str>;
+    /// Keeps the tokens of the text in `slot` ([`Doc::form`]) beside it. A source that does
+    /// not keep them has verification split the text again.
+    fn keep_form(&mut self, _slot: u32, _form: &[u8]) {}
+    /// The tokens kept for `slot`, if any.
+    fn form(&self, _slot: u32) -> Option<Vec<u8>> {
+        None
+    }
 }
 
 /// Texts in memory: what `analyze` uses.
@@ -137,13 +144,15 @@ impl TextSource for MemTexts {
     }
 }
 
-/// Texts in an append-only file, with only their offsets in memory (12 bytes an article): for
-/// streams too large to hold, as the scaling bench runs. Reading a text back costs a seek; the
-/// operating system's page cache keeps recent ones at hand.
+/// Texts in an append-only file, each followed by its tokens ([`Doc::form`]), with only their
+/// offsets in memory (16 bytes an article): for streams too large to hold, as the scaling
+/// bench runs. Reading one back costs a positioned read; the operating system's page cache
+/// keeps recent ones at hand.
 #[derive(Debug)]
 pub struct FileTexts {
     file: std::cell::RefCell<std::io::BufWriter<std::fs::File>>,
-    spans: Vec<(u64, u32)>,
+    /// Per slot: where its text starts, the text's length, and the length of the form after it.
+    spans: Vec<(u64, u32, u32)>,
     end: u64,
     /// The first write or read that failed: texts after it read back empty.
     failed: std::cell::RefCell<Option<std::io::Error>>,
@@ -171,42 +180,92 @@ impl FileTexts {
         self.failed.borrow().as_ref().map(|e| e.to_string())
     }
 
-    fn read(&self, at: u64, len: usize) -> std::io::Result<String> {
-        use std::io::{Read, Seek, SeekFrom, Write};
+    fn read(&self, at: u64, len: usize) -> std::io::Result<Vec<u8>> {
+        use std::io::Write;
         let mut w = self.file.borrow_mut();
-        w.flush()?;
-        let f = w.get_mut();
-        f.seek(SeekFrom::Start(at))?;
+        // Flushed only when the bytes wanted may still sit in the write buffer.
+        let buffered = w.buffer().len() as u64;
+        if buffered > 0 && at + len as u64 > self.end - buffered {
+            w.flush()?;
+        }
         let mut buf = vec![0u8; len];
-        f.read_exact(&mut buf)?;
-        f.seek(SeekFrom::Start(self.end))?;
-        Ok(String::from_utf8(buf).unwrap_or_default())
+        read_at(w.get_mut(), &mut buf, at, self.end)?;
+        Ok(buf)
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> bool {
+        use std::io::Write;
+        if let Err(e) = self.file.get_mut().write_all(bytes) {
+            self.failed.get_mut().get_or_insert(e);
+            return false;
+        }
+        self.end += bytes.len() as u64;
+        true
     }
 }
 
 impl TextSource for FileTexts {
     fn push(&mut self, text: &str) -> u32 {
-        use std::io::Write;
         let len = text.len().min(u32::MAX as usize);
-        if let Err(e) = self.file.get_mut().write_all(&text.as_bytes()[..len]) {
-            self.failed.get_mut().get_or_insert(e);
-        }
-        self.spans.push((self.end, len as u32));
-        self.end += len as u64;
+        let at = self.end;
+        let ok = self.write(&text.as_bytes()[..len]);
+        self.spans.push((at, if ok { len as u32 } else { 0 }, 0));
         (self.spans.len() - 1) as u32
     }
     fn get(&self, slot: u32) -> Cow<'_, str> {
-        let Some(&(at, len)) = self.spans.get(slot as usize) else {
+        let Some(&(at, len, _)) = self.spans.get(slot as usize) else {
             return Cow::Borrowed("");
         };
         match self.read(at, len as usize) {
-            Ok(t) => Cow::Owned(t),
+            Ok(t) => Cow::Owned(String::from_utf8(t).unwrap_or_default()),
             Err(e) => {
                 self.failed.borrow_mut().get_or_insert(e);
                 Cow::Borrowed("")
             }
         }
     }
+    fn keep_form(&mut self, slot: u32, form: &[u8]) {
+        // Only right after the slot's text, so that a form always sits where its span says.
+        let Some(&(at, len, 0)) = self.spans.get(slot as usize) else {
+            return;
+        };
+        if at + len as u64 != self.end || form.len() > u32::MAX as usize {
+            return;
+        }
+        if self.write(form) {
+            self.spans[slot as usize].2 = form.len() as u32;
+        }
+    }
+    fn form(&self, slot: u32) -> Option<Vec<u8>> {
+        let &(at, len, form) = self.spans.get(slot as usize)?;
+        if form == 0 {
+            return None;
+        }
+        match self.read(at + len as u64, form as usize) {
+            Ok(bytes) => Some(bytes),
+            Err(e) => {
+                self.failed.borrow_mut().get_or_insert(e);
+                None
+            }
+        }
+    }
+}
+
+/// Reads `buf.len()` bytes at `at` without moving the file's position (appends go on at the
+/// end).
+#[cfg(unix)]
+fn read_at(f: &mut std::fs::File, buf: &mut [u8], at: u64, _end: u64) -> std::io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    f.read_exact_at(buf, at)
+}
+
+#[cfg(not(unix))]
+fn read_at(f: &mut std::fs::File, buf: &mut [u8], at: u64, end: u64) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    f.seek(SeekFrom::Start(at))?;
+    f.read_exact(buf)?;
+    f.seek(SeekFrom::Start(end))?;
+    Ok(())
 }
 
 /// An article's new family and member record.
@@ -239,6 +298,8 @@ pub struct Engine<T: TextSource> {
     updates: Vec<Update>,
     /// Members taken out of a family (with the family they left), waiting to be placed again.
     evicted: Vec<(u32, usize)>,
+    /// Scratch space for a doc's form.
+    form_buf: Vec<u8>,
     pub stats: Stats,
 }
 
@@ -266,6 +327,7 @@ impl<T: TextSource> Engine<T> {
             fluency: Fluency::default(),
             updates: Vec::new(),
             evicted: Vec::new(),
+            form_buf: Vec::new(),
             stats: Stats::default(),
         }
     }
@@ -334,6 +396,7 @@ impl<T: TextSource> Engine<T> {
         let t = std::time::Instant::now();
         let doc = Doc::new(text);
         let keys = doc.keys();
+        self.keep_form(slot, &doc);
         self.stats.candidates_ns += t.elapsed().as_nanos() as u64;
         self.place(slot, &keys, &doc, None);
         let t = std::time::Instant::now();
@@ -403,8 +466,10 @@ impl<T: TextSource> Engine<T> {
                     // the keys found: a fragment in the family (a quote, a lead) is also in
                     // independent reports, and joining through it would chain them in.
                     let orig = self.fams[fam].original;
-                    let otext = self.texts.get(orig);
-                    let al = align(&Doc::new(&otext), own);
+                    let al = match self.texts.form(orig).and_then(|f| Doc::from_form(&f)) {
+                        Some(odoc) => align::verdict(&odoc, own),
+                        None => align::verdict(&Doc::new(&self.texts.get(orig)), own),
+                    };
                     if al.is_copy() {
                         matched.push((fam, al.similarity(), cand, al.covered_a));
                     }
@@ -465,6 +530,15 @@ impl<T: TextSource> Engine<T> {
         slot
     }
 
+    /// Keeps the tokens of the article in `slot` beside its text, for verifying later
+    /// articles against it.
+    fn keep_form(&mut self, slot: u32, doc: &Doc) {
+        let mut form = std::mem::take(&mut self.form_buf);
+        doc.form(&mut form);
+        self.texts.keep_form(slot, &form);
+        self.form_buf = form;
+    }
+
     /// Lets later articles find this one, by exact text and by copy keys.
     fn make_findable(&mut self, slot: u32, keys: &[u64]) {
         let hash = self.metas[slot as usize].text_hash;
@@ -478,7 +552,9 @@ impl<T: TextSource> Engine<T> {
     /// comparing it with anything: the engine can then place newcomers against it.
     pub fn restore(&mut self, meta: Meta, text: &str, family: &str, is_original: bool) -> u32 {
         let slot = self.admit(meta, text);
-        let keys = doc::keys(text);
+        let doc = Doc::new(text);
+        let keys = doc.keys();
+        self.keep_form(slot, &doc);
         let fam = match self.fams.iter().position(|f| f.id == family) {
             Some(f) => f,
             None => {
@@ -876,6 +952,39 @@ mod tests {
             [Some("2024-03-02"), None, Some("2024-03-01T10:00:00Z"), None].into_iter(),
         );
         assert_eq!(order, [2, 0, 1, 3]);
+    }
+
+    #[test]
+    fn file_texts_keep_texts_and_forms_and_the_engine_reads_them() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let mut texts = FileTexts::create(&dir.path().join("texts")).expect("a texts file");
+        let a = texts.push("First text.");
+        texts.keep_form(a, b"form of a");
+        let b = texts.push("Second text, no form.");
+        // A form is kept only right after its own text.
+        texts.keep_form(a, b"late");
+        assert_eq!(texts.get(a), "First text.");
+        assert_eq!(texts.form(a).as_deref(), Some(&b"form of a"[..]));
+        assert_eq!((texts.get(b).as_ref(), texts.form(b)), ("Second text, no form.", None));
+        assert_eq!(texts.get(99), "");
+        assert!(texts.error().is_none());
+
+        // The engine on a file finds the same families as in memory.
+        let original = "Officials in the eastern province said on Tuesday that the bridge would \
+            reopen next week after repairs. The work cost 4 million dollars, according to Mayor \
+            Ana Ruiz, who spoke to reporters at the site. Traffic had been diverted through two \
+            villages for most of the summer.";
+        let spun = original
+            .replace("said", "stated")
+            .replace("eastern", "japanese")
+            .replace("repairs", "fixes");
+        let mut engine = Engine::new(FileTexts::create(&dir.path().join("e")).expect("a file"));
+        engine.add(meta("a", None, original), original);
+        engine.add(meta("b", None, &spun), &spun);
+        let updates = engine.take_updates();
+        let last = updates.last().expect("an update");
+        assert_eq!(last.family, updates[0].family, "{updates:?}");
+        assert!(engine.texts().error().is_none());
     }
 
     #[test]
