@@ -260,9 +260,37 @@ pub static CONTRIBUTED: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?i)contributed (?:reporting|to this (?:report|story))|(?:reporting|writing|editing) by [A-Z]").ok()
 });
 
+/// Words without one of which no provenance pattern matches.
+const PROVENANCE_WORDS: &[&str] = &[
+    "-wire",
+    "originally",
+    "republished",
+    "reprinted",
+    "distributed",
+    "generated",
+    "written",
+    "produced",
+    "based on",
+    "contributed",
+    "ing by",
+];
+
 /// Whether a line is a credit or provenance line ("Distributed by ...", "This article was
 /// generated with the help of AI ...") rather than the story's own text.
 pub fn is_provenance_line(line: &str) -> bool {
+    // Every pattern below holds one of these words, and looking for them costs a small part
+    // of running the patterns (whose Unicode classes under `(?i)` defeat the regex crate's
+    // fast engines): most lines hold none of them. Kept in step with the patterns by a test.
+    static WORDS: LazyLock<Option<aho_corasick::AhoCorasick>> = LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(PROVENANCE_WORDS)
+            .ok()
+    });
+    if WORDS.as_ref().is_some_and(|w| !w.is_match(line)) {
+        return false;
+    }
     // One pass over the line for all the patterns (it runs on the edge paragraphs of every text).
     static ANY: LazyLock<Option<regex::RegexSet>> = LazyLock::new(|| {
         let patterns: Vec<&str> = CREDIT
@@ -338,5 +366,42 @@ mod tests {
                 "2024"
             ]
         );
+    }
+
+    #[test]
+    fn provenance_lines_are_found_and_their_words_cover_every_pattern() {
+        for line in [
+            "The-Harbour-Wire",
+            "This story originally appeared on the Valley Courier.",
+            "Republished with permission from Northfield Daily.",
+            "Distributed by Lakeside Media.",
+            "This article was generated with the help of AI from other reports.",
+            "Summary based on original reporting.",
+            "Ana Ruiz contributed reporting.",
+            "Reporting by Tom Hale; editing by Ann Lee.",
+        ] {
+            assert!(is_provenance_line(line), "{line}");
+        }
+        for line in [
+            "Officials said the bridge would reopen.",
+            "Written in stone.",
+            "",
+        ] {
+            assert!(!is_provenance_line(line), "{line}");
+        }
+        // Each pattern holds one of the prefilter's words (the lines above try every branch).
+        let texts = [CREDIT[1].as_str(), CREDIT[2].as_str(), CREDIT[3].as_str()]
+            .into_iter()
+            .chain(DERIVED.iter().map(Regex::as_str))
+            .chain(CONTRIBUTED.iter().map(Regex::as_str))
+            .collect::<Vec<_>>();
+        assert_eq!(texts.len(), CREDIT.len() - 1 + 2);
+        for pattern in texts {
+            let plain = pattern.to_lowercase();
+            assert!(
+                PROVENANCE_WORDS.iter().any(|w| plain.contains(w)),
+                "no prefilter word in {pattern}"
+            );
+        }
     }
 }

@@ -241,18 +241,16 @@ fn align_with(a: &Doc, b: &Doc, words: bool) -> Alignment {
             }
         }
         let mut best: Option<(usize, f64, SentenceMatch)> = None;
-        postings.get_or_insert_with(|| Postings::new(b)).shared(
-            &sa,
-            &mut shared,
-            &mut touched,
-            &mut sorted,
-        );
+        let postings = postings.get_or_insert_with(|| Postings::new(b));
+        postings.shared(&sa, &mut shared, &mut touched, &mut sorted);
+        let function_a = sa.content.iter().filter(|&&c| !c).count();
         touched.sort_unstable();
         for &j in &touched {
             let j = j as usize;
             let sb = b.sentence(j);
-            let n = std::mem::take(&mut shared[j]);
-            if !worth_comparing(&sa, &sb, n as usize) {
+            let n = std::mem::take(&mut shared[j]) as usize
+                + function_a.min(postings.function[j] as usize);
+            if !worth_comparing(&sa, &sb, n) {
                 continue;
             }
             let Some(m) = compare(&sa, &sb) else { continue };
@@ -369,13 +367,26 @@ fn align_with(a: &Doc, b: &Doc, words: bool) -> Alignment {
 struct Postings {
     at: crate::text::FastMap<u64, (u32, u32)>,
     list: Vec<(u32, u16)>,
+    /// Function words per sentence: they are not posted (every sentence holds "the"), so the
+    /// tokens two sentences share are bounded by the content words they share plus the fewer
+    /// function words of the two.
+    function: Vec<u16>,
 }
 
 impl Postings {
     fn new(doc: &Doc) -> Postings {
         let mut runs: Vec<(u64, u32)> = Vec::with_capacity(doc.tokens);
+        let mut function = Vec::with_capacity(doc.len());
         for (j, s) in doc.sentences().enumerate() {
-            runs.extend(s.hashes.iter().map(|&h| (h, j as u32)));
+            let before = runs.len();
+            runs.extend(
+                s.hashes
+                    .iter()
+                    .zip(s.content)
+                    .filter(|(_, &c)| c)
+                    .map(|(&h, _)| (h, j as u32)),
+            );
+            function.push((s.hashes.len() - (runs.len() - before)) as u16);
         }
         runs.sort_unstable();
         let mut at = crate::text::FastMap::default();
@@ -391,11 +402,11 @@ impl Postings {
                 e.1 = (list.len() - from) as u32;
             }
         }
-        Postings { at, list }
+        Postings { at, list, function }
     }
 
-    /// Adds to `shared[j]` the tokens sentence `s` shares with sentence `j`, and lists in
-    /// `touched` (cleared first) the sentences that share any. `sorted` is scratch space.
+    /// Adds to `shared[j]` the content words sentence `s` shares with sentence `j`, and lists
+    /// in `touched` (cleared first) the sentences that share any. `sorted` is scratch space.
     fn shared(
         &self,
         s: &Sentence,
@@ -405,7 +416,13 @@ impl Postings {
     ) {
         touched.clear();
         sorted.clear();
-        sorted.extend_from_slice(s.hashes);
+        sorted.extend(
+            s.hashes
+                .iter()
+                .zip(s.content)
+                .filter(|(_, &c)| c)
+                .map(|(&h, _)| h),
+        );
         sorted.sort_unstable();
         for run in sorted.chunk_by(|x, y| x == y) {
             let Some(&(start, len)) = self.at.get(&run[0]) else {
@@ -425,8 +442,8 @@ impl Postings {
 
 /// Cheap filters before the quadratic comparison: similar lengths, some shared content word,
 /// and enough shared tokens: `compare` rejects a pair whose common subsequence covers less
-/// than half the shorter sentence, and the tokens they share at all bound that subsequence
-/// from above.
+/// than half the shorter sentence, and `shared`, a bound on the tokens they share at all,
+/// bounds that subsequence from above.
 fn worth_comparing(a: &Sentence, b: &Sentence, shared: usize) -> bool {
     let (la, lb) = (a.hashes.len(), b.hashes.len());
     if la < 3 || lb < 3 {
@@ -443,30 +460,101 @@ fn worth_comparing(a: &Sentence, b: &Sentence, shared: usize) -> bool {
 
 /// Compares two sentences: `None` unless they align.
 fn compare(a: &Sentence, b: &Sentence) -> Option<SentenceMatch> {
-    // LCS table, one row per token of `a`, in a buffer kept between calls (the allocation
-    // cost as much as the table on short sentences).
+    // Scratch kept between calls (the allocation cost as much as the work on short sentences).
     thread_local! {
-        static TABLE: std::cell::RefCell<Vec<u16>> = const { std::cell::RefCell::new(Vec::new()) };
+        static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
     }
-    TABLE.with_borrow_mut(|t| compare_in(a, b, t))
+    SCRATCH.with_borrow_mut(|s| compare_in(a, b, s))
 }
 
-fn compare_in(a: &Sentence, b: &Sentence, t: &mut Vec<u16>) -> Option<SentenceMatch> {
-    let (x, y) = (a.hashes, b.hashes);
-    let (n, m) = (x.len(), y.len());
-    let w = m + 1;
-    t.clear();
-    t.resize((n + 1) * w, 0);
-    for i in 1..=n {
-        for j in 1..=m {
-            t[i * w + j] = if x[i - 1] == y[j - 1] {
-                t[(i - 1) * w + j - 1] + 1
-            } else {
-                t[(i - 1) * w + j].max(t[i * w + j - 1])
-            };
+/// Buffers for [`lcs_rows`]: the rows, and a table from token to the positions it holds in the
+/// second sequence, whose slots count as empty unless stamped by the current call (so it is
+/// never cleared).
+#[derive(Default)]
+struct Scratch {
+    rows: Vec<u128>,
+    slots: Vec<(u32, u64, u128)>,
+    stamp: u32,
+}
+
+const SLOT_BITS: u32 = 8;
+
+impl Scratch {
+    /// Starts a call: the table is empty.
+    fn reset(&mut self) {
+        if self.slots.is_empty() {
+            self.slots = vec![(0, 0, 0); 1 << SLOT_BITS];
+        }
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.slots.iter_mut().for_each(|s| s.0 = 0);
+            self.stamp = 1;
         }
     }
-    let lcs = t[n * w + m] as usize;
+
+    /// The slot of `token`: its own if stamped, else the empty one where it would go.
+    fn slot(&self, token: u64) -> usize {
+        let mask = (1 << SLOT_BITS) - 1;
+        let mut at = (token >> (64 - SLOT_BITS)) as usize;
+        while self.slots[at].0 == self.stamp && self.slots[at].1 != token {
+            at = (at + 1) & mask;
+        }
+        at
+    }
+}
+
+/// The longest common subsequence of `x` and `y` (at most 128 tokens), bit-parallel: row `i`
+/// of the dynamic programme is one integer whose bit `j` is clear where the row steps up
+/// (Allison and Dix; Hyyrö), so a row costs a few word operations instead of `y.len()` cells.
+/// Leaves the rows in `s.rows` (row 0 first) and returns the length.
+fn lcs_rows(x: &[u64], y: &[u64], s: &mut Scratch) -> usize {
+    let m = y.len();
+    let full = if m >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << m) - 1
+    };
+    // Where each token of `y` stands, as a bit mask.
+    s.reset();
+    for (j, &t) in y.iter().enumerate() {
+        let at = s.slot(t);
+        let slot = &mut s.slots[at];
+        if slot.0 != s.stamp {
+            *slot = (s.stamp, t, 0);
+        }
+        slot.2 |= 1u128 << j;
+    }
+    let mut v = full;
+    s.rows.clear();
+    s.rows.push(v);
+    for &xi in x {
+        let slot = &s.slots[s.slot(xi)];
+        let matches = if slot.0 == s.stamp { slot.2 } else { 0 };
+        let u = v & matches;
+        v = (v.wrapping_add(u) | (v - u)) & full;
+        s.rows.push(v);
+    }
+    m - v.count_ones() as usize
+}
+
+/// Cell (i, j) of the dynamic programme, read from its bit row.
+fn lcs_at(rows: &[u128], i: usize, j: usize) -> usize {
+    let below = if j >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << j) - 1
+    };
+    j - (rows[i] & below).count_ones() as usize
+}
+
+fn compare_in(a: &Sentence, b: &Sentence, scratch: &mut Scratch) -> Option<SentenceMatch> {
+    let (x, y) = (a.hashes, b.hashes);
+    let (n, m) = (x.len(), y.len());
+    if m > 128 {
+        return None; // sentences are cut at MAX_SENTENCE_TOKENS long before this
+    }
+    let lcs = lcs_rows(x, y, scratch);
+    let rows = &scratch.rows;
     if lcs < 2 || lcs * 2 < n.min(m) {
         return None;
     }
@@ -478,7 +566,7 @@ fn compare_in(a: &Sentence, b: &Sentence, t: &mut Vec<u16>) -> Option<SentenceMa
             anchors.push((i - 1, j - 1));
             i -= 1;
             j -= 1;
-        } else if t[(i - 1) * w + j] >= t[i * w + j - 1] {
+        } else if lcs_at(rows, i - 1, j) >= lcs_at(rows, i, j - 1) {
             i -= 1;
         } else {
             j -= 1;
@@ -629,6 +717,41 @@ mod tests {
         reopen next week after repairs.\nThe work cost 4 million dollars, according to Mayor Ana \
         Ruiz, who spoke to reporters at the site.\nTraffic had been diverted through two villages \
         for most of the summer.\nResidents complained about the noise and the dust for months.";
+
+    #[test]
+    fn bit_rows_are_the_dynamic_programme() {
+        let mut seed = 3u64;
+        let mut next = |k: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % k
+        };
+        let mut scratch = Scratch::default();
+        for _ in 0..500 {
+            let (n, m) = (next(90) as usize, next(129) as usize);
+            let alphabet = 1 + next(12);
+            let x: Vec<u64> = (0..n).map(|_| next(alphabet)).collect();
+            let y: Vec<u64> = (0..m).map(|_| next(alphabet)).collect();
+            let w = m + 1;
+            let mut t = vec![0usize; (n + 1) * w];
+            for i in 1..=n {
+                for j in 1..=m {
+                    t[i * w + j] = if x[i - 1] == y[j - 1] {
+                        t[(i - 1) * w + j - 1] + 1
+                    } else {
+                        t[(i - 1) * w + j].max(t[i * w + j - 1])
+                    };
+                }
+            }
+            assert_eq!(lcs_rows(&x, &y, &mut scratch), t[n * w + m]);
+            for i in 0..=n {
+                for j in 0..=m {
+                    assert_eq!(lcs_at(&scratch.rows, i, j), t[i * w + j], "({i}, {j})");
+                }
+            }
+        }
+    }
 
     #[test]
     fn spun_copy_aligns_with_its_swaps() {

@@ -42,7 +42,7 @@ fn function_word(word_hash: u64) -> u8 {
     // A collision-free table (the multiplier is searched for once), so that a lookup is one
     // load and one comparison with no branch: this runs on every token read, and whether a
     // token is a function word is a coin toss the processor cannot predict.
-    const BITS: u32 = 12;
+    const BITS: u32 = 10;
     static TABLE: LazyLock<(u64, Vec<(u64, u8)>)> = LazyLock::new(|| {
         let words: Vec<u64> = FUNCTION_WORDS
             .split_whitespace()
@@ -65,7 +65,7 @@ fn function_word(word_hash: u64) -> u8 {
     });
     let (mul, table) = &*TABLE;
     let (h, class) = table[(word_hash.wrapping_mul(*mul) >> (64 - BITS)) as usize];
-    class * u8::from(h == word_hash)
+    std::hint::select_unpredictable(h == word_hash, class, 0)
 }
 
 const CLASS_CAPITAL: u64 = 1;
@@ -106,23 +106,30 @@ const EDGE: usize = 3;
 /// lines are short ("Reuters contributed reporting.", "Distributed by ...").
 const MAX_CREDIT_LINE: usize = 300;
 
-/// Bytes that make up words in ASCII text: letters, digits, apostrophes and hyphens.
-static WORD_BYTE: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        t[c] = b.is_ascii_alphanumeric() || b == b'\'' || b == b'-';
-        c += 1;
-    }
-    t
-};
+/// Which of eight ASCII bytes (as a little-endian integer) are word bytes (letters, digits, apostrophes and
+/// hyphens), as
+/// the low eight bits. Each byte is tested by arithmetic on all eight at once: the high bit of
+/// `(b | 0x80) - lo` says b >= lo, and of `(hi | 0x80) - b` that b <= hi (no byte borrows from
+/// its neighbour while every byte is below 0x80).
+fn word_bytes(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let within = |x: u64, lo: u64, hi: u64| ((x | HIGH) - ONES * lo) & ((ONES * hi | HIGH) - x);
+    let lower = x | (ONES * 0x20);
+    let flags = (within(x, b'0' as u64, b'9' as u64)
+        | within(lower, b'a' as u64, b'z' as u64)
+        | within(x, b'\'' as u64, b'\'' as u64)
+        | within(x, b'-' as u64, b'-' as u64))
+        & HIGH;
+    // Gathers the eight high bits into the top byte (byte k to bit 56 + k), then down.
+    ((flags >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
 
 /// [`text::words`] for an ASCII sentence, by bytes: runs of letters, digits, apostrophes and
 /// hyphens, without the apostrophes and hyphens at their ends. The bytes are classified 64 at a
 /// time into a bit mask and runs are read off it with bit counts, so the scan has no branch per
 /// byte.
-pub fn ascii_words<'a>(s: &'a str, out: &mut Vec<&'a str>) {
+fn ascii_words<'a>(s: &'a str, out: &mut Vec<&'a str>) {
     let b = s.as_bytes();
     let mut push = |mut start: usize, mut end: usize| {
         while start < end && matches!(b[start], b'\'' | b'-') {
@@ -140,8 +147,10 @@ pub fn ascii_words<'a>(s: &'a str, out: &mut Vec<&'a str>) {
     for (k, block) in b.chunks(64).enumerate() {
         let base = k * 64;
         let mut mask = 0u64;
-        for (i, &c) in block.iter().enumerate() {
-            mask |= (WORD_BYTE[c as usize] as u64) << i;
+        for (i, eight) in block.chunks(8).enumerate() {
+            let mut word = [0u8; 8];
+            word[..eight.len()].copy_from_slice(eight);
+            mask |= word_bytes(u64::from_le_bytes(word)) << (8 * i);
         }
         let mut pos = 0u32;
         loop {
@@ -176,8 +185,44 @@ pub fn ascii_words<'a>(s: &'a str, out: &mut Vec<&'a str>) {
     }
 }
 
+/// [`token`] for a word of an ASCII text of up to 8 bytes with 8 bytes of text from its start:
+/// the word is read as one integer and lower-cased and classified eight bytes at once.
+fn short_token(text: &[u8], at: usize, len: usize) -> Option<(u64, u8)> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    if len == 0 || len > 8 {
+        return None;
+    }
+    let raw = u64::from_le_bytes(text.get(at..at + 8)?.try_into().ok()?);
+    let x = raw & (u64::MAX >> (64 - 8 * len));
+    if x & HIGH != 0 {
+        return None;
+    }
+    // Per byte, the high bit of `(b | 0x80) - lo` says b >= lo and of `(hi | 0x80) - b` that
+    // b <= hi (no byte borrows from its neighbour, as every byte is below 0x80). Bytes past
+    // the word are 0 and fall in neither range.
+    let within = |lo: u64, hi: u64| ((x | HIGH) - ONES * lo) & ((ONES * hi | HIGH) - x) & HIGH;
+    let upper = within(0x41, 0x5A);
+    let digit = within(0x30, 0x39) != 0;
+    let lower = (x | (upper >> 2)).to_le_bytes();
+    let h = text::hash64(&lower[..len]);
+    Some((h, class_of(h, digit, upper & 0x80 != 0)))
+}
+
+fn class_of(h: u64, digit: bool, capital: bool) -> u8 {
+    let other = if digit {
+        CLASS_DIGIT
+    } else if capital {
+        CLASS_CAPITAL
+    } else {
+        CLASS_WORD
+    };
+    let function = function_word(h);
+    std::hint::select_unpredictable(function != 0, function, other as u8)
+}
+
 /// A token's hash ([`text::word_hash`]) and skeleton class.
-pub fn token(w: &str) -> (u64, u8) {
+fn token(w: &str) -> (u64, u8) {
     let b = w.as_bytes();
     let (h, digit, capital) = if b.len() <= 64 && b.is_ascii() {
         let mut buf = [0u8; 64];
@@ -195,16 +240,7 @@ pub fn token(w: &str) -> (u64, u8) {
             w.chars().next().is_some_and(char::is_uppercase),
         )
     };
-    let other = if digit {
-        CLASS_DIGIT
-    } else if capital {
-        CLASS_CAPITAL
-    } else {
-        CLASS_WORD
-    };
-    let function = function_word(h);
-    let class = if function != 0 { function } else { other as u8 };
-    (h, class)
+    (h, class_of(h, digit, capital))
 }
 
 /// A text in the forms copy detection needs. The tokens of all sentences sit in flat arrays
@@ -234,7 +270,8 @@ impl<'a> Doc<'a> {
         // A sentence the text already holds says nothing new (a line repeated down the page,
         // an article pasted twice): it is kept once, so that repetition can neither inflate a
         // text nor hide that it is a copy.
-        let mut seen = text::FastSet::default();
+        let mut seen: text::FastSet<u64> = text::FastSet::default();
+        seen.reserve(guess / 16);
         let paras: Vec<&str> = text.split('\n').filter(|p| !p.trim().is_empty()).collect();
         let mut all: Vec<&str> = Vec::new();
         'outer: for (i, &para) in paras.iter().enumerate() {
@@ -264,7 +301,9 @@ impl<'a> Doc<'a> {
                     let mut bloom = 0u64;
                     let mut whole = 0u64;
                     for w in chunk {
-                        let (h, class) = token(w);
+                        let at = w.as_ptr() as usize - text.as_ptr() as usize;
+                        let (h, class) =
+                            short_token(text.as_bytes(), at, w.len()).unwrap_or_else(|| token(w));
                         let is_content = class < 16;
                         bloom |= u64::from(is_content) << (h >> 58);
                         whole = whole.rotate_left(7) ^ h;
@@ -499,6 +538,30 @@ mod tests {
         }
     }
 
+    /// Bytes that make up words in ASCII text: letters, digits, apostrophes and hyphens.
+    const WORD_BYTE: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut c = 0;
+        while c < 256 {
+            let b = c as u8;
+            t[c] = b.is_ascii_alphanumeric() || b == b'\'' || b == b'-';
+            c += 1;
+        }
+        t
+    };
+
+    #[test]
+    fn word_bytes_are_classified_eight_at_a_time() {
+        for start in (0u8..128).step_by(8) {
+            let bytes: Vec<u8> = (start..start + 8).collect();
+            let x = u64::from_le_bytes(bytes.clone().try_into().unwrap());
+            let expect = bytes.iter().enumerate().fold(0u64, |m, (i, &b)| {
+                m | (u64::from(WORD_BYTE[b as usize]) << i)
+            });
+            assert_eq!(word_bytes(x), expect, "bytes from {start}");
+        }
+    }
+
     #[test]
     fn ascii_words_match_across_block_boundaries() {
         // Words and gaps of every length around the 64-byte blocks the scanner reads in.
@@ -547,6 +610,14 @@ mod tests {
             assert_eq!(h, text::word_hash(w), "{w}");
             assert_eq!(class >= 16, function_word(h) != 0);
         }
+        let text = "The 4th O'Neil said: ZZ-top az@[` 0123456789 AbCdEfGh said";
+        for w in text::words(text) {
+            let at = w.as_ptr() as usize - text.as_ptr() as usize;
+            if let Some(fast) = short_token(text.as_bytes(), at, w.len()) {
+                assert_eq!(fast, token(w), "{w}");
+            }
+        }
+        assert!(short_token(text.as_bytes(), 0, 3).is_some());
         assert!(token("the").1 >= 16 && token("The").1 >= 16);
         assert_eq!(token("Ruiz").1, CLASS_CAPITAL as u8);
         assert_eq!(token("4th").1, CLASS_DIGIT as u8);

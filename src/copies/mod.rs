@@ -292,7 +292,7 @@ pub struct Engine<T: TextSource> {
     fam_of: Vec<u32>,
     fams: Vec<Fam>,
     index: KeyIndex,
-    exact: HashMap<u64, u32>,
+    exact: text::FastMap<u64, u32>,
     prov: Vec<Provenance>,
     pub fluency: Fluency,
     updates: Vec<Update>,
@@ -322,7 +322,7 @@ impl<T: TextSource> Engine<T> {
             fam_of: Vec::new(),
             fams: Vec::new(),
             index: KeyIndex::default(),
-            exact: HashMap::new(),
+            exact: Default::default(),
             prov: Vec::new(),
             fluency: Fluency::default(),
             updates: Vec::new(),
@@ -965,7 +965,10 @@ mod tests {
         texts.keep_form(a, b"late");
         assert_eq!(texts.get(a), "First text.");
         assert_eq!(texts.form(a).as_deref(), Some(&b"form of a"[..]));
-        assert_eq!((texts.get(b).as_ref(), texts.form(b)), ("Second text, no form.", None));
+        assert_eq!(
+            (texts.get(b).as_ref(), texts.form(b)),
+            ("Second text, no form.", None)
+        );
         assert_eq!(texts.get(99), "");
         assert!(texts.error().is_none());
 
