@@ -114,7 +114,7 @@ const MAX_CREDIT_LINE: usize = 300;
 fn word_bytes(x: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let within = |x: u64, lo: u64, hi: u64| ((x | HIGH) - ONES * lo) & ((ONES * hi | HIGH) - x);
+    let within = |x: u64, lo: u64, hi: u64| ((x | HIGH) - ONES * lo) & (((ONES * hi) | HIGH) - x);
     let lower = x | (ONES * 0x20);
     let flags = (within(x, b'0' as u64, b'9' as u64)
         | within(lower, b'a' as u64, b'z' as u64)
@@ -201,7 +201,7 @@ fn short_token(text: &[u8], at: usize, len: usize) -> Option<(u64, u8)> {
     // Per byte, the high bit of `(b | 0x80) - lo` says b >= lo and of `(hi | 0x80) - b` that
     // b <= hi (no byte borrows from its neighbour, as every byte is below 0x80). Bytes past
     // the word are 0 and fall in neither range.
-    let within = |lo: u64, hi: u64| ((x | HIGH) - ONES * lo) & ((ONES * hi | HIGH) - x) & HIGH;
+    let within = |lo: u64, hi: u64| ((x | HIGH) - ONES * lo) & (((ONES * hi) | HIGH) - x) & HIGH;
     let upper = within(0x41, 0x5A);
     let digit = within(0x30, 0x39) != 0;
     let lower = (x | (upper >> 2)).to_le_bytes();
@@ -585,7 +585,7 @@ mod tests {
                     .wrapping_mul(6364136223846793005)
                     .wrapping_add(1442695040888963407);
                 s.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-                if (seed >> 20) % 3 == 0 {
+                if (seed >> 20).is_multiple_of(3) {
                     s.push(' ');
                 }
             }
