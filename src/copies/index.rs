@@ -32,18 +32,6 @@ impl KeyIndex {
         (key >> 32) as u32
     }
 
-    fn postings_in_main(&self, k: u32) -> &[(u32, u32)] {
-        let run = if self.dir.is_empty() {
-            &self.main[..]
-        } else {
-            let b = (k >> self.shift) as usize;
-            &self.main[self.dir[b] as usize..self.dir[b + 1] as usize]
-        };
-        let lo = run.partition_point(|p| p.0 < k);
-        let hi = lo + run[lo..].partition_point(|p| p.0 == k);
-        &run[lo..hi]
-    }
-
     /// Rebuilds the directory for the current `main`: about four postings a bucket.
     fn index_main(&mut self) {
         let bits = (self.main.len() / 4).max(1).ilog2().clamp(8, 28);
@@ -64,16 +52,36 @@ impl KeyIndex {
     /// Articles sharing keys with `keys`, with how many each shares, most first (then oldest).
     pub fn candidates(&self, keys: &[u64]) -> Vec<(u32, u32)> {
         // Every posting of every key, then runs counted: a sort of a few hundred integers beats
-        // a hash map of counts.
-        let mut slots: Vec<u32> = Vec::new();
+        // a hash map of counts. The keys' directory entries are all read first, then their runs
+        // scanned: the reads of different keys do not wait on each other, so their cache misses
+        // (the index is far larger than the caches) overlap instead of queueing.
+        let mut runs: Vec<(u32, u32, u32)> = Vec::with_capacity(keys.len());
         for &key in keys {
             let k = Self::short(key);
-            slots.extend(self.postings_in_main(k).iter().map(|p| p.1));
-            if let Some(&(mut at, _)) = self.heads.get(&k) {
-                while at != NONE {
-                    let (_, slot, prev) = self.buffer[at as usize];
-                    slots.push(slot);
-                    at = prev;
+            let (lo, hi) = self.run_of(k);
+            runs.push((k, lo, hi));
+        }
+        // The first posting of each stretch, read in a loop whose reads do not depend on each
+        // other: the scans below then find their lines in the cache.
+        let mut first = 0u32;
+        for &(_, lo, hi) in &runs {
+            if lo < hi {
+                first ^= self.main[lo as usize].0;
+            }
+        }
+        std::hint::black_box(first);
+        let mut slots: Vec<u32> = Vec::new();
+        for &(k, lo, hi) in &runs {
+            slots.extend(self.postings(k, lo, hi).iter().map(|p| p.1));
+        }
+        if !self.heads.is_empty() {
+            for &(k, _, _) in &runs {
+                if let Some(&(mut at, _)) = self.heads.get(&k) {
+                    while at != NONE {
+                        let (_, slot, prev) = self.buffer[at as usize];
+                        slots.push(slot);
+                        at = prev;
+                    }
                 }
             }
         }
@@ -89,6 +97,30 @@ impl KeyIndex {
         out
     }
 
+    /// The postings of key `k` in `main[lo..hi]`, the stretch [`Self::run_of`] gives.
+    fn postings(&self, k: u32, lo: u32, hi: u32) -> &[(u32, u32)] {
+        let run = &self.main[lo as usize..hi as usize];
+        // Stretches hold about four postings: a scan, not a search, unless keys crowd one.
+        let (from, len) = if run.len() <= 16 {
+            let from = run.iter().position(|p| p.0 == k).unwrap_or(run.len());
+            (from, run[from..].iter().take_while(|p| p.0 == k).count())
+        } else {
+            let from = run.partition_point(|p| p.0 < k);
+            (from, run[from..].partition_point(|p| p.0 == k))
+        };
+        &run[from..from + len]
+    }
+
+    /// The stretch of `main` the directory gives for key `k` (all of it without a directory).
+    fn run_of(&self, k: u32) -> (u32, u32) {
+        if self.dir.is_empty() {
+            (0, self.main.len() as u32)
+        } else {
+            let b = (k >> self.shift) as usize;
+            (self.dir[b], self.dir[b + 1])
+        }
+    }
+
     /// Bytes held (vectors at capacity; the buffer's map approximately).
     pub fn heap_bytes(&self) -> usize {
         self.main.capacity() * 8
@@ -100,12 +132,16 @@ impl KeyIndex {
     pub fn insert(&mut self, slot: u32, keys: &[u64]) {
         for &key in keys {
             let k = Self::short(key);
-            let in_buffer = self.heads.get(&k).map_or(0, |h| h.1 as usize);
-            if self.postings_in_main(k).len() + in_buffer >= MAX_POSTINGS {
+            let (lo, hi) = self.run_of(k);
+            let in_main = self.postings(k, lo, hi).len();
+            if in_main >= MAX_POSTINGS {
                 continue;
             }
             let at = self.buffer.len() as u32;
             let head = self.heads.entry(k).or_insert((NONE, 0));
+            if in_main + head.1 as usize >= MAX_POSTINGS {
+                continue;
+            }
             self.buffer.push((k, slot, head.0));
             *head = (at, head.1 + 1);
         }

@@ -309,6 +309,11 @@ pub struct Engine<T: TextSource> {
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct Stats {
     pub candidates_ns: u64,
+    /// Parts of `candidates_ns`: reading the newcomer's text into tokens, its keys and stored
+    /// form, and the key index (looking up and inserting).
+    pub reading_ns: u64,
+    pub keys_ns: u64,
+    pub index_ns: u64,
     pub verify_ns: u64,
     pub decide_ns: u64,
     pub families_verified: u64,
@@ -395,13 +400,25 @@ impl<T: TextSource> Engine<T> {
         self.stats.decide_ns += t.elapsed().as_nanos() as u64;
         let t = std::time::Instant::now();
         let doc = Doc::new(text);
+        let read = t.elapsed().as_nanos() as u64;
         let keys = doc.keys();
-        self.keep_form(slot, &doc);
-        self.stats.candidates_ns += t.elapsed().as_nanos() as u64;
+        let took = t.elapsed().as_nanos() as u64;
+        self.stats.reading_ns += read;
+        self.stats.keys_ns += took - read;
+        self.stats.candidates_ns += took;
         self.place(slot, &keys, &doc, None);
         let t = std::time::Instant::now();
+        // Verification reads only originals: a copy's tokens are kept only if it founded its
+        // family (one that becomes the original later has its text read instead).
+        if self.fams[self.fam_of[slot as usize] as usize].original == slot {
+            self.keep_form(slot, &doc);
+        }
+        let formed = t.elapsed().as_nanos() as u64;
         self.make_findable(slot, &keys);
-        self.stats.candidates_ns += t.elapsed().as_nanos() as u64;
+        let took = t.elapsed().as_nanos() as u64;
+        self.stats.keys_ns += formed;
+        self.stats.index_ns += took - formed;
+        self.stats.candidates_ns += took;
         self.replace_evicted();
         slot
     }
@@ -444,7 +461,10 @@ impl<T: TextSource> Engine<T> {
             let need = copies_needed(keys.len());
             let mut seen_fams: Vec<usize> = Vec::new();
             let mut tries: Vec<(usize, u32)> = Vec::new();
-            for (cand, shared) in self.index.candidates(keys) {
+            let looked_up = std::time::Instant::now();
+            let candidates = self.index.candidates(keys);
+            self.stats.index_ns += looked_up.elapsed().as_nanos() as u64;
+            for (cand, shared) in candidates {
                 if shared < need || tries.len() >= MAX_FAMILIES_CHECKED {
                     break;
                 }

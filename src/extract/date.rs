@@ -142,10 +142,37 @@ fn ymd(y: &str, m: Option<u32>, d: &str) -> Option<String> {
     day(date)
 }
 
+/// Whether `line` has more than `n` words separated by white space (it runs on many lines,
+/// most of them long: ASCII ones are counted by bytes).
+fn has_more_words(line: &str, n: usize) -> bool {
+    if !line.is_ascii() {
+        return line.split_whitespace().nth(n).is_some();
+    }
+    // char::is_whitespace on ASCII: space, tab, line feed, vertical tab, form feed, return.
+    let space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+    // Word starts counted 64 bytes at a time (a loop the compiler vectorises), stopping once
+    // there are more than `n`.
+    let b = line.as_bytes();
+    let mut words = 0;
+    let mut before = b' ';
+    for chunk in b.chunks(64) {
+        words += usize::from(space(before) && !space(chunk[0]));
+        words += chunk
+            .windows(2)
+            .filter(|w| space(w[0]) && !space(w[1]))
+            .count();
+        if words > n {
+            return true;
+        }
+        before = chunk[chunk.len() - 1];
+    }
+    false
+}
+
 /// The date of a line that is a date and little else ("Published 9:40 AM EST, March 3, 2024",
 /// "Updated on July 9, 2025"), as opposed to a sentence that mentions one.
 pub fn date_line(line: &str) -> Option<String> {
-    if line.split_whitespace().nth(16).is_some() {
+    if has_more_words(line, 16) {
         return None;
     }
     let (date, span) = find_date_span(line)?;
@@ -210,6 +237,28 @@ pub fn day_of(published: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn words_are_counted_as_split_whitespace_counts_them() {
+        for line in [
+            "",
+            "   ",
+            "one",
+            " one  two\tthree\x0bfour\x0cfive\r\nsix ",
+            "a b c d e f g h i j k l m n o p q",
+            "a b c d e f g h i j k l m n o p",
+            "naïve café\u{a0}word and more",
+        ] {
+            for n in 0..20 {
+                assert_eq!(
+                    has_more_words(line, n),
+                    line.split_whitespace().nth(n).is_some(),
+                    "{line:?} {n}"
+                );
+            }
+        }
+    }
+
     use super::*;
 
     #[test]
