@@ -469,6 +469,27 @@ impl Doc<'static> {
 }
 
 impl Doc<'_> {
+    /// What [`Doc::from_form`] would read back from [`Doc::form`], without the round trip.
+    pub fn detached(&self) -> Doc<'static> {
+        Doc {
+            spans: self.spans.iter().map(|s| Span { text: "", ..*s }).collect(),
+            words: Vec::new(),
+            hashes: self.hashes.clone(),
+            content: self.content.clone(),
+            classes: Vec::new(),
+            tokens: self.tokens,
+        }
+    }
+
+    /// Bytes the doc holds (vectors at capacity).
+    pub fn heap_bytes(&self) -> usize {
+        self.spans.capacity() * std::mem::size_of::<Span>()
+            + self.words.capacity() * 16
+            + self.hashes.capacity() * 8
+            + self.content.capacity()
+            + self.classes.capacity()
+    }
+
     /// The doc's tokens in a flat binary form, kept beside its text, so that comparing a later
     /// article with it does not read and split the text again (see [`Doc::from_form`]).
     pub fn form(&self, out: &mut Vec<u8>) {
@@ -690,6 +711,14 @@ mod tests {
         let mut form = Vec::new();
         doc.form(&mut form);
         let back = Doc::from_form(&form).expect("a form");
+        let detached = doc.detached();
+        assert_eq!(detached.len(), back.len());
+        for (x, y) in detached.sentences().zip(back.sentences()) {
+            assert_eq!(
+                (x.hashes, x.content, x.bloom, x.whole),
+                (y.hashes, y.content, y.bloom, y.whole)
+            );
+        }
         assert_eq!(back.len(), doc.len());
         assert_eq!(back.tokens, doc.tokens);
         for (x, y) in back.sentences().zip(doc.sentences()) {

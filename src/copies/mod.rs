@@ -108,6 +108,9 @@ pub fn copies_needed(keys: usize) -> u32 {
 
 /// Families to verify per arriving article (each through its best candidate).
 const MAX_FAMILIES_CHECKED: usize = 6;
+/// Bytes of recent founders' tokens kept in memory for verification (a fixed amount, whatever
+/// the stream's length).
+const RECENT_BYTES: usize = 16 << 20;
 /// Members of a family whose texts are compared when its original is decided (after the
 /// provenance and date filters, which see every member).
 const MAX_CONTENDERS: usize = 8;
@@ -300,6 +303,11 @@ pub struct Engine<T: TextSource> {
     evicted: Vec<(u32, usize)>,
     /// Scratch space for a doc's form.
     form_buf: Vec<u8>,
+    /// The tokens of recent founders (the articles copies are compared with), oldest first, in
+    /// at most [`RECENT_BYTES`]: most copies come soon after their original (a wire report is
+    /// republished within hours), and verifying against these skips reading it back.
+    recent: std::collections::VecDeque<(u32, Doc<'static>)>,
+    recent_bytes: usize,
     pub stats: Stats,
 }
 
@@ -333,6 +341,8 @@ impl<T: TextSource> Engine<T> {
             updates: Vec::new(),
             evicted: Vec::new(),
             form_buf: Vec::new(),
+            recent: Default::default(),
+            recent_bytes: 0,
             stats: Stats::default(),
         }
     }
@@ -373,12 +383,13 @@ impl<T: TextSource> Engine<T> {
                 .sum::<usize>()
             + self.fam_of.capacity() * 4;
         let exact = self.exact.capacity() * (8 + 4 + 1);
+        let recent = self.recent_bytes;
         let index = self.index.heap_bytes();
         serde_json::json!({
             "metadata": metas, "provenance": prov, "families": fams,
             "exact_hashes": exact, "key_index": index,
-            "word_pair_sketch": self.fluency.heap_bytes(),
-            "total": metas + prov + fams + exact + index + self.fluency.heap_bytes(),
+            "word_pair_sketch": self.fluency.heap_bytes(), "recent_founders": recent,
+            "total": metas + prov + fams + exact + index + recent + self.fluency.heap_bytes(),
         })
     }
 
@@ -486,9 +497,19 @@ impl<T: TextSource> Engine<T> {
                     // the keys found: a fragment in the family (a quote, a lead) is also in
                     // independent reports, and joining through it would chain them in.
                     let orig = self.fams[fam].original;
-                    let al = match self.texts.form(orig).and_then(|f| Doc::from_form(&f)) {
-                        Some(odoc) => align::verdict(&odoc, own),
-                        None => align::verdict(&Doc::new(&self.texts.get(orig)), own),
+                    let recent = self
+                        .recent
+                        .binary_search_by_key(&orig, |(s, _)| *s)
+                        .ok()
+                        .map(|i| &self.recent[i].1);
+                    let al = if let Some(odoc) = recent {
+                        align::verdict(odoc, own)
+                    } else if let Some(odoc) =
+                        self.texts.form(orig).and_then(|f| Doc::from_form(&f))
+                    {
+                        align::verdict(&odoc, own)
+                    } else {
+                        align::verdict(&Doc::new(&self.texts.get(orig)), own)
                     };
                     if al.is_copy() {
                         matched.push((fam, al.similarity(), cand, al.covered_a));
@@ -557,6 +578,15 @@ impl<T: TextSource> Engine<T> {
         doc.form(&mut form);
         self.texts.keep_form(slot, &form);
         self.form_buf = form;
+        let detached = doc.detached();
+        self.recent_bytes += detached.heap_bytes();
+        self.recent.push_back((slot, detached));
+        while self.recent_bytes > RECENT_BYTES {
+            let Some((_, old)) = self.recent.pop_front() else {
+                break;
+            };
+            self.recent_bytes -= old.heap_bytes();
+        }
     }
 
     /// Lets later articles find this one, by exact text and by copy keys.
