@@ -2,11 +2,13 @@
 //!
 //! Postings live in one sorted vector of `(key, slot)` pairs (keys cut to 32 bits: a false
 //! match costs one verification, never a wrong family) plus a buffer of recent insertions (an
-//! append-only list chained per key, with no allocation per key), merged into the vector when
-//! it grows past an eighth of it, so insertion is
-//! amortised linear; a directory on the keys' top bits takes a lookup to its run of the vector. A key held by [`MAX_POSTINGS`] articles is
-//! common boilerplate or one report copied many times; later holders are not added (the first
-//! ones already lead to the family), which bounds both memory and candidate lists.
+//! append-only list chained per key, with no allocation per key), merged into the vector in
+//! place when it grows past an eighth of it, so insertion is amortised linear. A directory on
+//! the keys' top bits takes a lookup to its stretch of the vector; a lookup reads every key's
+//! directory entry before scanning any stretch, so that the cache misses of an article's keys
+//! overlap. A key held by [`MAX_POSTINGS`] articles is common boilerplate or one report copied
+//! many times; later holders are not added (the first ones already lead to the family), which
+//! bounds both memory and candidate lists.
 
 /// Articles kept per key.
 pub const MAX_POSTINGS: usize = 32;

@@ -18,8 +18,10 @@
 //! credit lines (a member's own, and other members' credits naming its outlet), then the
 //! earliest date, then content (the text the others were cut from) and fluency. The engine
 //! holds per article only its keys (eight bytes each), its metadata and its family; texts come
-//! from a [`TextSource`]. `analyze` runs one engine over the batch; `ingest` keeps copy keys in
-//! the store and replays only the families an arriving article may join.
+//! from a [`TextSource`], which may also keep a founder's tokens ([`doc::Doc::form`]) so that
+//! verification does not split its text again, and the tokens of recent founders stay in a
+//! fixed amount of memory. `analyze` runs one engine over the batch; `ingest` keeps copy keys
+//! in the store and replays only the families an arriving article may join.
 
 pub mod align;
 pub mod doc;
