@@ -128,11 +128,33 @@ fn stopword(h: u64) -> bool {
 /// A word's term: lower-cased, a plural `s` dropped (so "quakes" meets "quake").
 fn term_hash(w: &str) -> u64 {
     let lower = w.to_lowercase();
-    let t = match lower.strip_suffix('s') {
+    text::word_hash(stem(&lower))
+}
+
+/// A lower-cased word without its plural `s`.
+fn stem(lower: &str) -> &str {
+    match lower.strip_suffix('s') {
         Some(stem) if stem.len() >= 3 && !stem.ends_with('s') && !stem.ends_with('\'') => stem,
-        _ => lower.as_str(),
-    };
-    text::word_hash(t)
+        _ => lower,
+    }
+}
+
+/// A word's [`text::word_hash`] (what [`stopword`] reads) and its [`term_hash`], lower-casing
+/// it once, on the stack when it is short ASCII (this runs on every word of every unit).
+fn word_and_term(w: &str) -> (u64, u64) {
+    let b = w.as_bytes();
+    if b.len() <= 64 && b.is_ascii() {
+        let mut buf = [0u8; 64];
+        for (d, s) in buf.iter_mut().zip(b) {
+            *d = s.to_ascii_lowercase();
+        }
+        let lower = std::str::from_utf8(&buf[..b.len()]).unwrap_or_default();
+        return (
+            text::hash64(lower.as_bytes()),
+            text::hash64(stem(lower).as_bytes()),
+        );
+    }
+    (text::word_hash(w), term_hash(w))
 }
 
 /// A unit's features: for each of body, names and title, the weighted, unit-normalised vector
@@ -180,9 +202,10 @@ fn count(title: Option<&str>, body: &str) -> Counts {
                 }
                 prev_end = start + w.len();
                 let first = w.chars().next().unwrap_or(' ');
-                let stop = stopword(text::word_hash(w));
+                let (word, term) = word_and_term(w);
+                let stop = stopword(word);
                 if !stop && w.chars().nth(1).is_some() {
-                    let h = term_hash(w);
+                    let h = term;
                     *c.parts[BODY].entry(h).or_default() += 1.0;
                     if in_title {
                         *c.parts[TITLE].entry(h).or_default() += 1.0;
@@ -1121,6 +1144,22 @@ mod tests {
         let s = &c.stories[0];
         let idf = |f: &Features| f.weighted.clone().map(|w| c.df.times_idf(&w));
         assert!(c.score(s, &idf(&near), near.day) > c.score(s, &idf(&far), far.day) + 0.1);
+    }
+
+    #[test]
+    fn words_and_terms_hash_as_their_slow_forms() {
+        for w in [
+            "Quakes",
+            "bus",
+            "class",
+            "it's",
+            "The",
+            "Zürich",
+            "Ås",
+            &"Long".repeat(20),
+        ] {
+            assert_eq!(word_and_term(w), (text::word_hash(w), term_hash(w)), "{w}");
+        }
     }
 
     #[test]
