@@ -393,14 +393,11 @@ impl Postings {
         at.reserve(runs.len());
         let mut list: Vec<(u32, u16)> = Vec::with_capacity(runs.len());
         for group in runs.chunk_by(|x, y| x.0 == y.0) {
-            at.insert(group[0].0, (list.len() as u32, 0));
             let from = list.len();
             for run in group.chunk_by(|x, y| x.1 == y.1) {
                 list.push((run[0].1, run.len().min(u16::MAX as usize) as u16));
             }
-            if let Some(e) = at.get_mut(&group[0].0) {
-                e.1 = (list.len() - from) as u32;
-            }
+            at.insert(group[0].0, (from as u32, (list.len() - from) as u32));
         }
         Postings { at, list, function }
     }

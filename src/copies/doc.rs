@@ -109,21 +109,24 @@ const EDGE: usize = 3;
 /// lines are short ("Reuters contributed reporting.", "Distributed by ...").
 const MAX_CREDIT_LINE: usize = 300;
 
-/// Which of eight ASCII bytes (as a little-endian integer) are word bytes (letters, digits, apostrophes and
-/// hyphens), as
-/// the low eight bits. Each byte is tested by arithmetic on all eight at once: the high bit of
-/// `(b | 0x80) - lo` says b >= lo, and of `(hi | 0x80) - b` that b <= hi (no byte borrows from
-/// its neighbour while every byte is below 0x80).
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// For eight bytes below 0x80 (as a little-endian integer), the high bit of each byte set where
+/// the byte lies in `lo..=hi`: the high bit of `(b | 0x80) - lo` says b >= lo and of
+/// `(hi | 0x80) - b` that b <= hi, and no byte borrows from its neighbour.
+fn within(x: u64, lo: u8, hi: u8) -> u64 {
+    ((x | HIGH) - ONES * u64::from(lo)) & (((ONES * u64::from(hi)) | HIGH) - x) & HIGH
+}
+
+/// Which of eight ASCII bytes (as a little-endian integer) are word bytes (letters, digits,
+/// apostrophes and hyphens), as the low eight bits, all eight tested at once ([`within`]).
 fn word_bytes(x: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let within = |x: u64, lo: u64, hi: u64| ((x | HIGH) - ONES * lo) & (((ONES * hi) | HIGH) - x);
     let lower = x | (ONES * 0x20);
-    let flags = (within(x, b'0' as u64, b'9' as u64)
-        | within(lower, b'a' as u64, b'z' as u64)
-        | within(x, b'\'' as u64, b'\'' as u64)
-        | within(x, b'-' as u64, b'-' as u64))
-        & HIGH;
+    let flags = within(x, b'0', b'9')
+        | within(lower, b'a', b'z')
+        | within(x, b'\'', b'\'')
+        | within(x, b'-', b'-');
     // Gathers the eight high bits into the top byte (byte k to bit 56 + k), then down.
     ((flags >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
 }
@@ -197,8 +200,6 @@ fn ascii_words<'a>(s: &'a str, out: &mut Vec<&'a str>) {
 /// [`token`] for a word of an ASCII text of up to 8 bytes with 8 bytes of text from its start:
 /// the word is read as one integer and lower-cased and classified eight bytes at once.
 fn short_token(text: &[u8], at: usize, len: usize) -> Option<(u64, u8)> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     if len == 0 || len > 8 {
         return None;
     }
@@ -207,12 +208,9 @@ fn short_token(text: &[u8], at: usize, len: usize) -> Option<(u64, u8)> {
     if x & HIGH != 0 {
         return None;
     }
-    // Per byte, the high bit of `(b | 0x80) - lo` says b >= lo and of `(hi | 0x80) - b` that
-    // b <= hi (no byte borrows from its neighbour, as every byte is below 0x80). Bytes past
-    // the word are 0 and fall in neither range.
-    let within = |lo: u64, hi: u64| ((x | HIGH) - ONES * lo) & (((ONES * hi) | HIGH) - x) & HIGH;
-    let upper = within(0x41, 0x5A);
-    let digit = within(0x30, 0x39) != 0;
+    // Bytes past the word are 0 and fall in neither range.
+    let upper = within(x, b'A', b'Z');
+    let digit = within(x, b'0', b'9') != 0;
     let lower = (x | (upper >> 2)).to_le_bytes();
     let h = text::hash64(&lower[..len]);
     Some((h, class_of(h, digit, upper & 0x80 != 0)))

@@ -63,15 +63,6 @@ impl KeyIndex {
             let (lo, hi) = self.run_of(k);
             runs.push((k, lo, hi));
         }
-        // The first posting of each stretch, read in a loop whose reads do not depend on each
-        // other: the scans below then find their lines in the cache.
-        let mut first = 0u32;
-        for &(_, lo, hi) in &runs {
-            if lo < hi {
-                first ^= self.main[lo as usize].0;
-            }
-        }
-        std::hint::black_box(first);
         let mut slots: Vec<u32> = Vec::new();
         for &(k, lo, hi) in &runs {
             slots.extend(self.postings(k, lo, hi).iter().map(|p| p.1));

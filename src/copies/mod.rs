@@ -128,7 +128,7 @@ pub trait TextSource {
     fn get(&self, slot: u32) -> Cow<'_, str>;
     /// Keeps the tokens of the text in `slot` ([`Doc::form`]) beside it. A source that does
     /// not keep them has verification split the text again.
-    fn keep_form(&mut self, _slot: u32, _form: &[u8]) {}
+    fn keep_form(&mut self, _slot: u32, _doc: &Doc) {}
     /// The tokens kept for `slot`, if any.
     fn form(&self, _slot: u32) -> Option<Vec<u8>> {
         None
@@ -161,6 +161,8 @@ pub struct FileTexts {
     end: u64,
     /// The first write or read that failed: texts after it read back empty.
     failed: std::cell::RefCell<Option<std::io::Error>>,
+    /// Scratch space for a doc's form.
+    form_buf: Vec<u8>,
 }
 
 impl FileTexts {
@@ -177,6 +179,7 @@ impl FileTexts {
             spans: Vec::new(),
             end: 0,
             failed: std::cell::RefCell::new(None),
+            form_buf: Vec::new(),
         })
     }
 
@@ -196,6 +199,20 @@ impl FileTexts {
         let mut buf = vec![0u8; len];
         read_at(w.get_mut(), &mut buf, at, self.end)?;
         Ok(buf)
+    }
+
+    /// Keeps `form` as the tokens of `slot`, only right after the slot's text, so that a form
+    /// always sits where its span says.
+    fn keep_bytes(&mut self, slot: u32, form: &[u8]) {
+        let Some(&(at, len, 0)) = self.spans.get(slot as usize) else {
+            return;
+        };
+        if at + len as u64 != self.end || form.len() > u32::MAX as usize {
+            return;
+        }
+        if self.write(form) {
+            self.spans[slot as usize].2 = form.len() as u32;
+        }
     }
 
     fn write(&mut self, bytes: &[u8]) -> bool {
@@ -229,17 +246,11 @@ impl TextSource for FileTexts {
             }
         }
     }
-    fn keep_form(&mut self, slot: u32, form: &[u8]) {
-        // Only right after the slot's text, so that a form always sits where its span says.
-        let Some(&(at, len, 0)) = self.spans.get(slot as usize) else {
-            return;
-        };
-        if at + len as u64 != self.end || form.len() > u32::MAX as usize {
-            return;
-        }
-        if self.write(form) {
-            self.spans[slot as usize].2 = form.len() as u32;
-        }
+    fn keep_form(&mut self, slot: u32, doc: &Doc) {
+        let mut form = std::mem::take(&mut self.form_buf);
+        doc.form(&mut form);
+        self.keep_bytes(slot, &form);
+        self.form_buf = form;
     }
     fn form(&self, slot: u32) -> Option<Vec<u8>> {
         let &(at, len, form) = self.spans.get(slot as usize)?;
@@ -303,8 +314,6 @@ pub struct Engine<T: TextSource> {
     updates: Vec<Update>,
     /// Members taken out of a family (with the family they left), waiting to be placed again.
     evicted: Vec<(u32, usize)>,
-    /// Scratch space for a doc's form.
-    form_buf: Vec<u8>,
     /// The tokens of recent founders (the articles copies are compared with), oldest first, in
     /// at most [`RECENT_BYTES`]: most copies come soon after their original (a wire report is
     /// republished within hours), and verifying against these skips reading it back.
@@ -342,7 +351,6 @@ impl<T: TextSource> Engine<T> {
             fluency: Fluency::default(),
             updates: Vec::new(),
             evicted: Vec::new(),
-            form_buf: Vec::new(),
             recent: Default::default(),
             recent_bytes: 0,
             stats: Stats::default(),
@@ -576,10 +584,7 @@ impl<T: TextSource> Engine<T> {
     /// Keeps the tokens of the article in `slot` beside its text, for verifying later
     /// articles against it.
     fn keep_form(&mut self, slot: u32, doc: &Doc) {
-        let mut form = std::mem::take(&mut self.form_buf);
-        doc.form(&mut form);
-        self.texts.keep_form(slot, &form);
-        self.form_buf = form;
+        self.texts.keep_form(slot, doc);
         let detached = doc.detached();
         self.recent_bytes += detached.heap_bytes();
         self.recent.push_back((slot, detached));
@@ -1011,10 +1016,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let mut texts = FileTexts::create(&dir.path().join("texts")).expect("a texts file");
         let a = texts.push("First text.");
-        texts.keep_form(a, b"form of a");
+        texts.keep_bytes(a, b"form of a");
         let b = texts.push("Second text, no form.");
         // A form is kept only right after its own text.
-        texts.keep_form(a, b"late");
+        texts.keep_bytes(a, b"late");
         assert_eq!(texts.get(a), "First text.");
         assert_eq!(texts.form(a).as_deref(), Some(&b"form of a"[..]));
         assert_eq!(
