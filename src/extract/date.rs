@@ -105,8 +105,13 @@ pub fn find_date(line: &str) -> Option<String> {
 
 /// Like [`find_date`], also giving the byte span of the date in the line.
 pub fn find_date_span(line: &str) -> Option<(String, std::ops::Range<usize>)> {
-    // Every form below has digits; most lines have none, and the patterns cost far more.
-    if !line.bytes().any(|b| b.is_ascii_digit()) {
+    // Every form below has a year of four digits, which only parses in ASCII; most lines
+    // have none ("288 candidates", "Sunday, 9 points"), and the patterns cost microseconds.
+    if !line
+        .as_bytes()
+        .windows(4)
+        .any(|w| w.iter().all(u8::is_ascii_digit))
+    {
         return None;
     }
     let mut best: Option<(String, std::ops::Range<usize>)> = None;
@@ -142,29 +147,35 @@ fn ymd(y: &str, m: Option<u32>, d: &str) -> Option<String> {
     day(date)
 }
 
-/// Whether `line` has more than `n` words separated by white space (it runs on many lines,
-/// most of them long: ASCII ones are counted by bytes).
+/// Whether `line` has more than `n` words separated by white space, as `split_whitespace`
+/// counts them. It runs on many lines, most of them long, so it counts word starts byte by
+/// byte and stops at the `n + 1`th, a hundred bytes into a long line; only a character beyond
+/// ASCII is decoded, to ask whether it is a space.
 fn has_more_words(line: &str, n: usize) -> bool {
-    if !line.is_ascii() {
-        return line.split_whitespace().nth(n).is_some();
-    }
-    // char::is_whitespace on ASCII: space, tab, line feed, vertical tab, form feed, return.
-    let space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
-    // Word starts counted 64 bytes at a time (a loop the compiler vectorises), stopping once
-    // there are more than `n`.
     let b = line.as_bytes();
     let mut words = 0;
-    let mut before = b' ';
-    for chunk in b.chunks(64) {
-        words += usize::from(space(before) && !space(chunk[0]));
-        words += chunk
-            .windows(2)
-            .filter(|w| space(w[0]) && !space(w[1]))
-            .count();
-        if words > n {
-            return true;
+    let mut in_word = false;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let (word, len) = if c < 0x80 {
+            // char::is_whitespace on ASCII: space, tab, line feed, vertical tab, form feed,
+            // return.
+            (!matches!(c, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'), 1)
+        } else {
+            match line[i..].chars().next() {
+                Some(ch) => (!ch.is_whitespace(), ch.len_utf8()),
+                None => (true, 1),
+            }
+        };
+        if word && !in_word {
+            words += 1;
+            if words > n {
+                return true;
+            }
         }
-        before = chunk[chunk.len() - 1];
+        in_word = word;
+        i += len;
     }
     false
 }
@@ -248,6 +259,9 @@ mod tests {
             "a b c d e f g h i j k l m n o p q",
             "a b c d e f g h i j k l m n o p",
             "naïve café\u{a0}word and more",
+            "a\u{a0}b\u{2003}c d",
+            "\u{a0}\u{a0}",
+            "«a» b\u{3000}c\u{85}d",
         ] {
             for n in 0..20 {
                 assert_eq!(
