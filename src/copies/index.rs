@@ -53,34 +53,40 @@ impl KeyIndex {
 
     /// Articles sharing keys with `keys`, with how many each shares, most first (then oldest).
     pub fn candidates(&self, keys: &[u64]) -> Vec<(u32, u32)> {
+        self.lookup(keys, &mut Vec::new())
+    }
+
+    /// [`Self::candidates`], also leaving in `hits` every posting found, as `(slot, index of
+    /// the key in keys)`, in slot order.
+    pub fn lookup(&self, keys: &[u64], hits: &mut Vec<(u32, u32)>) -> Vec<(u32, u32)> {
         // Every posting of every key, then runs counted: a sort of a few hundred integers beats
         // a hash map of counts. The keys' directory entries are all read first, then their runs
         // scanned: the reads of different keys do not wait on each other, so their cache misses
         // (the index is far larger than the caches) overlap instead of queueing.
+        hits.clear();
         let mut runs: Vec<(u32, u32, u32)> = Vec::with_capacity(keys.len());
         for &key in keys {
             let k = Self::short(key);
             let (lo, hi) = self.run_of(k);
             runs.push((k, lo, hi));
         }
-        let mut slots: Vec<u32> = Vec::new();
-        for &(k, lo, hi) in &runs {
-            slots.extend(self.postings(k, lo, hi).iter().map(|p| p.1));
+        for (i, &(k, lo, hi)) in runs.iter().enumerate() {
+            hits.extend(self.postings(k, lo, hi).iter().map(|p| (p.1, i as u32)));
         }
         if !self.heads.is_empty() {
-            for &(k, _, _) in &runs {
+            for (i, &(k, _, _)) in runs.iter().enumerate() {
                 if let Some(&(mut at, _)) = self.heads.get(&k) {
                     while at != NONE {
                         let (_, slot, prev) = self.buffer[at as usize];
-                        slots.push(slot);
+                        hits.push((slot, i as u32));
                         at = prev;
                     }
                 }
             }
         }
-        slots.sort_unstable();
+        hits.sort_unstable();
         let mut out: Vec<(u32, u32)> = Vec::new();
-        for s in slots {
+        for &(s, _) in hits.iter() {
             match out.last_mut() {
                 Some(last) if last.0 == s => last.1 += 1,
                 _ => out.push((s, 1)),
@@ -112,6 +118,11 @@ impl KeyIndex {
             let b = (k >> self.shift) as usize;
             (self.dir[b], self.dir[b + 1])
         }
+    }
+
+    /// Postings held.
+    pub fn postings_held(&self) -> usize {
+        self.main.len() + self.buffer.len()
     }
 
     /// Bytes held (vectors at capacity; the buffer's map approximately).

@@ -319,6 +319,14 @@ pub struct Engine<T: TextSource> {
     /// republished within hours), and verifying against these skips reading it back.
     recent: std::collections::VecDeque<(u32, Doc<'static>)>,
     recent_bytes: usize,
+    /// One bit per slot: whether all its keys are in the index (see [`Self::index_placed`]).
+    indexed: Vec<u64>,
+    /// One bit per slot: whether the keys it alone brought to its family are.
+    novel_indexed: Vec<u64>,
+    /// The postings the last placement's lookup found, `(slot, key index)`; `None` when it
+    /// was placed by its exact text, without a lookup.
+    hits: Vec<(u32, u32)>,
+    looked_up: bool,
     pub stats: Stats,
 }
 
@@ -353,6 +361,10 @@ impl<T: TextSource> Engine<T> {
             evicted: Vec::new(),
             recent: Default::default(),
             recent_bytes: 0,
+            indexed: Vec::new(),
+            novel_indexed: Vec::new(),
+            hits: Vec::new(),
+            looked_up: false,
             stats: Stats::default(),
         }
     }
@@ -435,7 +447,8 @@ impl<T: TextSource> Engine<T> {
             self.keep_form(slot, &doc);
         }
         let formed = t.elapsed().as_nanos() as u64;
-        self.make_findable(slot, &keys);
+        self.make_findable(slot);
+        self.index_placed(slot, &keys);
         let took = t.elapsed().as_nanos() as u64;
         self.stats.keys_ns += formed;
         self.stats.index_ns += took - formed;
@@ -461,6 +474,7 @@ impl<T: TextSource> Engine<T> {
             let doc = Doc::new(&text);
             let keys = doc.keys();
             self.place(slot, &keys, &doc, Some(left));
+            self.index_placed(slot, &keys);
         }
     }
 
@@ -476,28 +490,51 @@ impl<T: TextSource> Engine<T> {
         let exact = self.exact.get(&hash).copied().filter(|&s| {
             hash != 0 && s != slot && Some(self.fam_of[s as usize] as usize) != evicted_from
         });
+        self.looked_up = false;
         if let Some(s) = exact {
             matched.push((self.fam_of[s as usize] as usize, 1.0, s, 1.0));
         } else {
             let need = copies_needed(keys.len());
-            let mut seen_fams: Vec<usize> = Vec::new();
-            let mut tries: Vec<(usize, u32)> = Vec::new();
             let looked_up = std::time::Instant::now();
-            let candidates = self.index.candidates(keys);
+            self.index.lookup(keys, &mut self.hits);
+            self.looked_up = true;
             self.stats.index_ns += looked_up.elapsed().as_nanos() as u64;
-            for (cand, shared) in candidates {
-                if shared < need || tries.len() >= MAX_FAMILIES_CHECKED {
-                    break;
-                }
-                let fam = self.fam_of[cand as usize] as usize;
-                if cand == slot || Some(fam) == evicted_from {
-                    continue;
-                }
-                if !seen_fams.contains(&fam) {
-                    seen_fams.push(fam);
-                    tries.push((fam, cand));
+            // Shared keys are counted per family, each key once whichever members hold it: a
+            // family is findable by its original's keys and by those its copies alone brought
+            // (see `index_placed`). Per member: (family, slot, keys shared, which keys).
+            let mut members: Vec<(u32, u32, u32, u64)> = Vec::new();
+            for &(s, i) in &self.hits {
+                let bit = 1u64 << i.min(63);
+                match members.last_mut() {
+                    Some(m) if m.1 == s => {
+                        m.2 += 1;
+                        m.3 |= bit;
+                    }
+                    _ => members.push((self.fam_of[s as usize], s, 1, bit)),
                 }
             }
+            members.retain(|m| m.1 != slot && Some(m.0 as usize) != evicted_from);
+            members.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then(a.1.cmp(&b.1)));
+            // Per family: (keys shared, its member sharing most, oldest first), most first.
+            let mut by_family: Vec<(u32, u32, usize)> = Vec::new();
+            let mut at = 0;
+            while at < members.len() {
+                let fam = members[at].0;
+                let best = members[at].1;
+                let mut keys_held = 0u64;
+                while at < members.len() && members[at].0 == fam {
+                    keys_held |= members[at].3;
+                    at += 1;
+                }
+                by_family.push((keys_held.count_ones(), best, fam as usize));
+            }
+            by_family.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let tries: Vec<(usize, u32)> = by_family
+                .iter()
+                .take_while(|f| f.0 >= need)
+                .take(MAX_FAMILIES_CHECKED)
+                .map(|&(_, best, fam)| (fam, best))
+                .collect();
             self.stats.candidates_ns += started.elapsed().as_nanos() as u64;
             let started = std::time::Instant::now();
             self.stats.families_verified += tries.len() as u64;
@@ -596,13 +633,79 @@ impl<T: TextSource> Engine<T> {
         }
     }
 
-    /// Lets later articles find this one, by exact text and by copy keys.
-    fn make_findable(&mut self, slot: u32, keys: &[u64]) {
+    /// Lets later articles find this one by its exact text.
+    fn make_findable(&mut self, slot: u32) {
         let hash = self.metas[slot as usize].text_hash;
         if hash != 0 {
             self.exact.entry(hash).or_insert(slot);
         }
-        self.index.insert(slot, keys);
+    }
+
+    /// Puts the keys of `slot` in the index, once: all of them, or the ones given as
+    /// `novel` and a later call for all of them.
+    fn index_keys(&mut self, slot: u32, keys: &[u64]) {
+        if bit(&self.indexed, slot) {
+            return;
+        }
+        set_bit(&mut self.indexed, slot);
+        if bit(&self.novel_indexed, slot) {
+            // Some are in already: only the others go in (the postings of a key are distinct).
+            let mut hits = Vec::new();
+            self.index.lookup(keys, &mut hits);
+            let mut have = vec![false; keys.len()];
+            for &(s, i) in &hits {
+                if s == slot {
+                    have[i as usize] = true;
+                }
+            }
+            let rest: Vec<u64> = keys
+                .iter()
+                .zip(&have)
+                .filter(|(_, h)| !**h)
+                .map(|(k, _)| *k)
+                .collect();
+            self.index.insert(slot, &rest);
+        } else {
+            self.index.insert(slot, keys);
+        }
+    }
+
+    /// Makes an article just placed findable by its keys, as far as later articles need.
+    /// A newcomer is verified against a family's original, never against the member its keys
+    /// found: an original's keys all go in, while a copy's keys go in only where they lead
+    /// nowhere in its family yet (a syndicated copy brings a few keys of the text around the
+    /// shared part; its other keys would only repeat the original's postings, and an exact
+    /// copy brings none). An original that arrived as a copy has its text read again for its
+    /// keys: that happens when a family's original changes, not per article.
+    fn index_placed(&mut self, slot: u32, keys: &[u64]) {
+        let fam = self.fam_of[slot as usize];
+        let orig = self.fams[fam as usize].original;
+        if orig == slot {
+            self.index_keys(slot, keys);
+            return;
+        }
+        if !bit(&self.indexed, orig) {
+            let keys = Doc::new(&self.texts.get(orig)).keys();
+            self.index_keys(orig, &keys);
+        }
+        if self.looked_up && !bit(&self.indexed, slot) && !bit(&self.novel_indexed, slot) {
+            let mut known = vec![false; keys.len()];
+            for &(s, i) in &self.hits {
+                if self.fam_of[s as usize] == fam {
+                    known[i as usize] = true;
+                }
+            }
+            let novel: Vec<u64> = keys
+                .iter()
+                .zip(&known)
+                .filter(|(_, k)| !**k)
+                .map(|(k, _)| *k)
+                .collect();
+            if !novel.is_empty() {
+                set_bit(&mut self.novel_indexed, slot);
+                self.index.insert(slot, &novel);
+            }
+        }
     }
 
     /// Puts back an article whose family is already known (read from the store), without
@@ -629,7 +732,10 @@ impl<T: TextSource> Engine<T> {
             self.fams[fam].original = slot;
         }
         self.fam_of[slot as usize] = fam as u32;
-        self.make_findable(slot, &keys);
+        self.make_findable(slot);
+        // Every restored member, not only the original: a store replays at most a few members
+        // of a family, and any of them may be the one a newcomer's keys lead to.
+        self.index_keys(slot, &keys);
         slot
     }
 
@@ -938,6 +1044,20 @@ pub fn detect(items: &[(Meta, String)]) -> (Vec<String>, Vec<Family>) {
     (family_of, families)
 }
 
+/// Bit `slot` of a bit set.
+fn bit(set: &[u64], slot: u32) -> bool {
+    set.get(slot as usize / 64)
+        .is_some_and(|w| w >> (slot % 64) & 1 == 1)
+}
+
+fn set_bit(set: &mut Vec<u64>, slot: u32) {
+    let word = slot as usize / 64;
+    if set.len() <= word {
+        set.resize(word + 1, 0);
+    }
+    set[word] |= 1 << (slot % 64);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1001,6 +1121,61 @@ mod tests {
             ("other", None, OTHER),
         ]);
         assert_ne!(f["wire"], f["other"]);
+    }
+
+    #[test]
+    fn copies_add_to_the_index_only_the_keys_their_family_lacks() {
+        let local = "The county council will vote on the lighting budget at its meeting on \
+            Thursday evening in the old library. Residents may speak for three minutes each at \
+            the start of that meeting, the clerk said.";
+        // Trimmed, with a local paragraph: neither text holds the other, and the wire stays
+        // the original.
+        let trimmed = WIRE.split(". ").take(4).collect::<Vec<_>>().join(". ") + ".";
+        let with_local = format!("{trimmed}\n{local}");
+        let mut engine = Engine::new(MemTexts::default());
+        let add = |engine: &mut Engine<MemTexts>, id: &str, text: &str, at: &str| {
+            engine.add(meta(id, Some(at), text), text);
+        };
+        add(&mut engine, "wire", WIRE, "2024-03-01T08:00:00Z");
+        let wire_keys = Doc::new(WIRE).keys().len();
+        assert_eq!(engine.index.postings_held(), wire_keys);
+        // Exact copies bring nothing; a copy with a local paragraph brings the keys of the
+        // text around the shared part, not the shared part's again.
+        add(&mut engine, "again", WIRE, "2024-03-01T09:00:00Z");
+        add(&mut engine, "local", &with_local, "2024-03-01T10:00:00Z");
+        let held = engine.index.postings_held();
+        assert!(held > wire_keys, "{held}");
+        assert!(
+            held < wire_keys + Doc::new(&with_local).keys().len(),
+            "{held}"
+        );
+        assert_eq!(engine.fams.len(), 1);
+        assert_eq!(engine.fams[0].members.len(), 3);
+        assert_eq!(engine.fams[0].original, 0);
+    }
+
+    #[test]
+    fn an_original_that_arrived_as_a_copy_is_found_by_its_own_keys() {
+        // The wire arrives after a trimmed copy and takes its family over as its original
+        // (the text the other is cut from);
+        // a later copy of the part the trimmed one lacks must still find the family.
+        let wire = format!(
+            "{WIRE} The tunnel was first opened in 1962 and was last closed for a month in \
+             1998, when its drainage was rebuilt. Engineers expect the new fans to last for \
+             thirty years with one overhaul in the middle. The county will publish a report \
+             on the cost of the closure to local businesses before the summer. Bus routes that \
+             were moved to the detour return to their usual stops on Wednesday morning."
+        );
+        let sentences: Vec<&str> = wire.split(". ").collect();
+        let head = sentences[..3].join(". ") + ".";
+        let tail = sentences[4..].join(". ");
+        let f = run(&[
+            ("head", None, &head),
+            ("wire", None, &wire),
+            ("tail", None, &tail),
+        ]);
+        assert_eq!(f["head"], f["wire"]);
+        assert_eq!(f["tail"], f["wire"]);
     }
 
     #[test]
