@@ -9,7 +9,9 @@
 //! Copies are found in two steps (see DESIGN.md):
 //! 1. Candidates: the sampled skeleton keys of [`doc`] looked up in the [`index`] — sub-linear
 //!    per article, and robust to synonym spinning and to copies that keep only part of a text.
-//!    Exact copies are found first by the hash of their normalised text.
+//!    Shared keys are counted per family; the index holds originals' keys and the keys each
+//!    copy alone brought to its family. Exact copies are found first by the hash of their
+//!    normalised text.
 //! 2. Verification: in-order sentence alignment ([`align`]) of the article with the best
 //!    candidate of each nearby family. Its result decides copy or not, the relation
 //!    (`near_duplicate`, `spun`, `rewrite`) and is the evidence.
@@ -17,7 +19,8 @@
 //! The original ([`original`]) is decided over the whole family each time a member joins:
 //! credit lines (a member's own, and other members' credits naming its outlet), then the
 //! earliest date, then content (the text the others were cut from) and fluency. The engine
-//! holds per article only its keys (eight bytes each), its metadata and its family; texts come
+//! holds per article only its keys (eight bytes each, fewer for copies), its metadata and its
+//! family; texts come
 //! from a [`TextSource`], which may also keep a founder's tokens ([`doc::Doc::form`]) so that
 //! verification does not split its text again, and the tokens of recent founders stay in a
 //! fixed amount of memory. `analyze` runs one engine over the batch; `ingest` keeps copy keys
@@ -323,8 +326,8 @@ pub struct Engine<T: TextSource> {
     indexed: Vec<u64>,
     /// One bit per slot: whether the keys it alone brought to its family are.
     novel_indexed: Vec<u64>,
-    /// The postings the last placement's lookup found, `(slot, key index)`; `None` when it
-    /// was placed by its exact text, without a lookup.
+    /// The postings the last placement's lookup found, `(slot, key index)`, valid when
+    /// `looked_up` (an article placed by its exact text is not looked up).
     hits: Vec<(u32, u32)>,
     looked_up: bool,
     pub stats: Stats,
