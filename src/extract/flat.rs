@@ -377,6 +377,12 @@ fn cut_after_breakers(blocks: &[Block], keep: &mut [bool], start: usize, end: us
                 // Items of a feed come in a run; marks far apart are dates in the text.
                 Some(first) if i - first > 6 => first_item_mark = Some(i),
                 None => first_item_mark = Some(i),
+                // Two date lines in a row with no item between them are one article's
+                // "Published ... / Updated ..." pair, which pages print below the lede too.
+                Some(first)
+                    if i == first + 1
+                        && b.class == Class::Date
+                        && blocks[first].class == Class::Date => {}
                 Some(first) => {
                     let mut cut = first;
                     while cut > start
@@ -689,6 +695,32 @@ The cause of the fire is not yet known, and investigators are expected to visit 
         ] {
             assert!(reasons.contains(&r), "{r} not in {reasons:?}");
         }
+    }
+
+    #[test]
+    fn a_published_and_updated_pair_below_the_lede_is_not_a_feed() {
+        let lines: Vec<&str> = BODY.lines().collect();
+        let page = format!(
+            "{}\nPUBLISHED: TUESDAY, MARCH 5, 2024, 2: 29 PM\nUPDATED: WEDNESDAY, MARCH 6, 2024, \
+             9: 31 AM\n{}\n",
+            lines[0],
+            lines[1..].join("\n")
+        );
+        let flat = run(&page);
+        assert_eq!(flat.paragraphs, lines, "removed: {:#?}", flat.removed);
+    }
+
+    #[test]
+    fn a_feed_of_dated_items_after_the_article_is_cut() {
+        let page = format!(
+            "{BODY}\
+             Sam K.\n2 hours ago\nThe smell reached our street too and it lasted all week.\n\
+             Ria\n3 hours ago\nThanks to the crews, they did a great job overnight.\n\
+             Tom\n5 hours ago\nWho owns the warehouse now, does anybody know?\n"
+        );
+        let flat = run(&page);
+        let want: Vec<&str> = BODY.lines().collect();
+        assert_eq!(flat.paragraphs, want, "removed: {:#?}", flat.removed);
     }
 
     #[test]
