@@ -135,7 +135,16 @@ CREATE TABLE story_merges (
     into_id TEXT NOT NULL
 );
 ",
+    // Copy keys are hashed another way (a packed window of classes, not xxh3 of its bytes):
+    // the old ones are dropped and every stored article's keys made again from its text
+    // (`rebuild_copy_keys`, run by `migrate` after this step).
+    r"
+DELETE FROM copy_keys;
+",
 ];
+
+/// The migration after which copy keys are made again from the stored texts.
+const COPY_KEYS_REHASHED: usize = 3;
 
 pub struct Store {
     conn: Connection,
@@ -219,6 +228,9 @@ impl Store {
         let tx = self.conn.transaction().map_err(err)?;
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
             tx.execute_batch(sql).map_err(err)?;
+            if i == COPY_KEYS_REHASHED {
+                rebuild_copy_keys(&tx).map_err(err)?;
+            }
             tx.pragma_update(None, "user_version", i as i64 + 1)
                 .map_err(err)?;
         }
@@ -607,6 +619,22 @@ enum Inserted {
 const MAX_FAMILIES_REPLAYED: usize = 6;
 /// Members read back per replayed family besides its original and the candidates.
 const MAX_MEMBERS_REPLAYED: usize = 24;
+/// Makes every stored article's copy keys again from its text, as `insert_article` makes
+/// them (a schema migration, when the key function changes).
+fn rebuild_copy_keys(tx: &Transaction) -> rusqlite::Result<()> {
+    let mut read = tx.prepare("SELECT seq, text FROM articles ORDER BY seq")?;
+    let mut write =
+        tx.prepare("INSERT INTO copy_keys (key, seq) SELECT value, ?1 FROM json_each(?2)")?;
+    let mut rows = read.query([])?;
+    while let Some(row) = rows.next()? {
+        let seq: i64 = row.get(0)?;
+        let text: String = row.get(1)?;
+        let keys: Vec<i64> = copies::doc::keys(&text).iter().map(|&k| k as i64).collect();
+        write.execute(params![seq, json(&keys)])?;
+    }
+    Ok(())
+}
+
 /// Candidate articles (by shared copy keys) looked up per arriving article.
 const MAX_CANDIDATES: usize = 32;
 

@@ -351,6 +351,42 @@ fn ingest(db: &Path, paths: &[&str]) -> Value {
 }
 
 #[test]
+fn a_store_from_before_the_key_change_gets_its_copy_keys_made_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    ingest(&db, &["examples/"]);
+    let keys_of = |conn: &rusqlite::Connection| -> Vec<(i64, i64)> {
+        let mut stmt = conn
+            .prepare("SELECT seq, key FROM copy_keys ORDER BY seq, key")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let made = {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let made = keys_of(&conn);
+        assert!(made.len() > 47, "{}", made.len());
+        // As a store of schema 3 held them: other values, under the old key function.
+        conn.execute_batch("UPDATE copy_keys SET key = key + 1; PRAGMA user_version = 3;")
+            .unwrap();
+        made
+    };
+    storyline()
+        .args(["stories", "--db"])
+        .arg(&db)
+        .assert()
+        .success();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    assert_eq!(keys_of(&conn), made);
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 4);
+}
+
+#[test]
 fn ingest_is_idempotent_and_the_store_answers() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");

@@ -519,12 +519,11 @@ impl Doc<'_> {
     /// page of a site together).
     pub fn keys(&self) -> Vec<u64> {
         let mut features: Vec<u64> = Vec::with_capacity(self.tokens);
-        // Each class as the eight little-endian bytes of a u64, the form the keys have always
-        // been hashed in (stores hold them): a window is then a slice, hashed in place.
-        let mut bytes: Vec<u8> = Vec::new();
         for s in self.sentences() {
-            bytes.clear();
-            bytes.resize(s.classes.len() * 8, 0);
+            // A window of classes, seven bits each, packed into an integer as it slides: the
+            // window is its own exact encoding, mixed once into a feature (classes are never
+            // 0, so a short sentence's packing differs from every full window's).
+            let mut window = 0u128;
             for (i, &c) in s.classes.iter().enumerate() {
                 // A capital opening a sentence says nothing: any word can stand there.
                 let c = if i == 0 && u64::from(c) == CLASS_CAPITAL {
@@ -532,22 +531,34 @@ impl Doc<'_> {
                 } else {
                     c
                 };
-                bytes[i * 8] = c;
+                window = ((window << 7) | u128::from(c & 0x7F)) & WINDOW_MASK;
+                if i + 1 >= SKELETON {
+                    features.push(skeleton_hash(window));
+                }
             }
             let n = s.classes.len();
-            if n < SKELETON {
-                // A short sentence is one feature, if it has some shape to it.
-                if n >= 6 {
-                    features.push(text::hash64(&bytes));
-                }
-                continue;
-            }
-            for i in 0..=n - SKELETON {
-                features.push(text::hash64(&bytes[i * 8..(i + SKELETON) * 8]));
+            // A short sentence is one feature, if it has some shape to it.
+            if (6..SKELETON).contains(&n) {
+                features.push(skeleton_hash(window));
             }
         }
         sample(features)
     }
+}
+
+/// The bits of a window of [`SKELETON`] classes.
+const WINDOW_MASK: u128 = (1u128 << (7 * SKELETON)) - 1;
+
+/// A skeleton feature from a packed window: the 70 bits folded into 64, then the MurmurHash3
+/// finaliser, so that every bit of the feature depends on every class (features are sampled
+/// by their low bits and indexed by their high ones).
+fn skeleton_hash(window: u128) -> u64 {
+    let mut x = (window as u64) ^ ((window >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+    x ^ (x >> 33)
 }
 
 /// Keys from a text's features: a content-defined sample, so that a part of a text keeps the
