@@ -521,7 +521,7 @@ impl Doc<'_> {
         let mut features: Vec<u64> = Vec::with_capacity(self.tokens);
         for s in self.sentences() {
             // A window of classes, seven bits each, packed into an integer as it slides: the
-            // window is its own exact encoding, mixed once into a feature (classes are never
+            // window is its own exact encoding, hashed once into a feature (classes are never
             // 0, so a short sentence's packing differs from every full window's).
             let mut window = 0u128;
             for (i, &c) in s.classes.iter().enumerate() {
@@ -549,16 +549,11 @@ impl Doc<'_> {
 /// The bits of a window of [`SKELETON`] classes.
 const WINDOW_MASK: u128 = (1u128 << (7 * SKELETON)) - 1;
 
-/// A skeleton feature from a packed window: the 70 bits folded into 64, then the MurmurHash3
-/// finaliser, so that every bit of the feature depends on every class (features are sampled
-/// by their low bits and indexed by their high ones).
+/// A skeleton feature from a packed window: xxh3 of its sixteen bytes. (A bare integer mixer,
+/// MurmurHash3's finaliser, was tried: its samples held common windows more often, and 15,734
+/// pairs of articles in the 10k bench corpus shared three keys or more, against 10,052.)
 fn skeleton_hash(window: u128) -> u64 {
-    let mut x = (window as u64) ^ ((window >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    x ^= x >> 33;
-    x = x.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
-    x ^= x >> 33;
-    x = x.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
-    x ^ (x >> 33)
+    text::hash64(&window.to_le_bytes())
 }
 
 /// Keys from a text's features: a content-defined sample, so that a part of a text keeps the
