@@ -52,17 +52,28 @@ impl KeyIndex {
     }
 
     /// Articles sharing keys with `keys`, with how many each shares, most first (then oldest).
+    #[cfg(test)]
     pub fn candidates(&self, keys: &[u64]) -> Vec<(u32, u32)> {
-        self.lookup(keys, &mut Vec::new())
+        let mut hits = Vec::new();
+        self.lookup(keys, &mut hits);
+        let mut out: Vec<(u32, u32)> = Vec::new();
+        for (s, _) in hits {
+            match out.last_mut() {
+                Some(last) if last.0 == s => last.1 += 1,
+                _ => out.push((s, 1)),
+            }
+        }
+        out.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        out
     }
 
-    /// [`Self::candidates`], also leaving in `hits` every posting found, as `(slot, index of
-    /// the key in keys)`, in slot order.
-    pub fn lookup(&self, keys: &[u64], hits: &mut Vec<(u32, u32)>) -> Vec<(u32, u32)> {
-        // Every posting of every key, then runs counted: a sort of a few hundred integers beats
-        // a hash map of counts. The keys' directory entries are all read first, then their runs
-        // scanned: the reads of different keys do not wait on each other, so their cache misses
-        // (the index is far larger than the caches) overlap instead of queueing.
+    /// Every posting of `keys`, as `(slot, index of the key in keys)`, into `hits` in slot
+    /// order (the caller counts what it needs from them).
+    pub fn lookup(&self, keys: &[u64], hits: &mut Vec<(u32, u32)>) {
+        // The keys' directory entries are all read first, then their runs scanned: the reads
+        // of different keys do not wait on each other, so their cache misses (the index is far
+        // larger than the caches) overlap instead of queueing. A sort of a few hundred postings
+        // then groups them by slot, cheaper than a hash map.
         hits.clear();
         let mut runs: Vec<(u32, u32, u32)> = Vec::with_capacity(keys.len());
         for &key in keys {
@@ -85,15 +96,6 @@ impl KeyIndex {
             }
         }
         hits.sort_unstable();
-        let mut out: Vec<(u32, u32)> = Vec::new();
-        for &(s, _) in hits.iter() {
-            match out.last_mut() {
-                Some(last) if last.0 == s => last.1 += 1,
-                _ => out.push((s, 1)),
-            }
-        }
-        out.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        out
     }
 
     /// The postings of key `k` in `main[lo..hi]`, the stretch [`Self::run_of`] gives.

@@ -519,18 +519,13 @@ impl<T: TextSource> Engine<T> {
             members.retain(|m| m.1 != slot && Some(m.0 as usize) != evicted_from);
             members.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then(a.1.cmp(&b.1)));
             // Per family: (keys shared, its member sharing most, oldest first), most first.
-            let mut by_family: Vec<(u32, u32, usize)> = Vec::new();
-            let mut at = 0;
-            while at < members.len() {
-                let fam = members[at].0;
-                let best = members[at].1;
-                let mut keys_held = 0u64;
-                while at < members.len() && members[at].0 == fam {
-                    keys_held |= members[at].3;
-                    at += 1;
-                }
-                by_family.push((keys_held.count_ones(), best, fam as usize));
-            }
+            let mut by_family: Vec<(u32, u32, usize)> = members
+                .chunk_by(|a, b| a.0 == b.0)
+                .map(|f| {
+                    let keys_held = f.iter().fold(0u64, |k, m| k | m.3);
+                    (keys_held.count_ones(), f[0].1, f[0].0 as usize)
+                })
+                .collect();
             by_family.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             let tries: Vec<(usize, u32)> = by_family
                 .iter()
@@ -655,19 +650,8 @@ impl<T: TextSource> Engine<T> {
             // Some are in already: only the others go in (the postings of a key are distinct).
             let mut hits = Vec::new();
             self.index.lookup(keys, &mut hits);
-            let mut have = vec![false; keys.len()];
-            for &(s, i) in &hits {
-                if s == slot {
-                    have[i as usize] = true;
-                }
-            }
-            let rest: Vec<u64> = keys
-                .iter()
-                .zip(&have)
-                .filter(|(_, h)| !**h)
-                .map(|(k, _)| *k)
-                .collect();
-            self.index.insert(slot, &rest);
+            self.index
+                .insert(slot, &keys_without(keys, &hits, |s| s == slot));
         } else {
             self.index.insert(slot, keys);
         }
@@ -692,18 +676,7 @@ impl<T: TextSource> Engine<T> {
             self.index_keys(orig, &keys);
         }
         if self.looked_up && !bit(&self.indexed, slot) && !bit(&self.novel_indexed, slot) {
-            let mut known = vec![false; keys.len()];
-            for &(s, i) in &self.hits {
-                if self.fam_of[s as usize] == fam {
-                    known[i as usize] = true;
-                }
-            }
-            let novel: Vec<u64> = keys
-                .iter()
-                .zip(&known)
-                .filter(|(_, k)| !**k)
-                .map(|(k, _)| *k)
-                .collect();
+            let novel = keys_without(keys, &self.hits, |s| self.fam_of[s as usize] == fam);
             if !novel.is_empty() {
                 set_bit(&mut self.novel_indexed, slot);
                 self.index.insert(slot, &novel);
@@ -1045,6 +1018,22 @@ pub fn detect(items: &[(Meta, String)]) -> (Vec<String>, Vec<Family>) {
         .filter_map(|id| fams.remove(&id))
         .collect();
     (family_of, families)
+}
+
+/// The keys none of whose postings in `hits` (`(slot, index of the key)`, as
+/// [`KeyIndex::lookup`] gives them) is at a slot `held` accepts.
+fn keys_without(keys: &[u64], hits: &[(u32, u32)], held: impl Fn(u32) -> bool) -> Vec<u64> {
+    let mut found = vec![false; keys.len()];
+    for &(s, i) in hits {
+        if held(s) {
+            found[i as usize] = true;
+        }
+    }
+    keys.iter()
+        .zip(&found)
+        .filter(|(_, f)| !**f)
+        .map(|(k, _)| *k)
+        .collect()
 }
 
 /// Bit `slot` of a bit set.
