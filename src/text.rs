@@ -120,9 +120,44 @@ pub fn word_hash(w: &str) -> u64 {
     hash64(w.to_lowercase().as_bytes())
 }
 
+const HASH_SEED: u64 = 0x5354_4f52_594c_494e;
+
 /// A stable 64-bit hash of some bytes.
 pub fn hash64(bytes: &[u8]) -> u64 {
-    xxhash_rust::xxh3::xxh3_64_with_seed(bytes, 0x5354_4f52_594c_494e)
+    xxhash_rust::xxh3::xxh3_64_with_seed(bytes, HASH_SEED)
+}
+
+/// [`hash64`] of the first `len` bytes (1 to 8) of `x`, little-endian: the same value, computed
+/// as XXH3 computes inputs this short but from a register, with no call and no branch on the
+/// length beyond one. Every token read for copy detection is hashed, and most are this short.
+#[inline]
+pub fn hash64_short(x: u64, len: usize) -> u64 {
+    debug_assert!((1..=8).contains(&len));
+    // The first 24 bytes of XXH3's default secret, as the short paths read them.
+    const SECRET_0: u32 = 0x396c_feb8;
+    const SECRET_4: u32 = 0xbe4b_a423;
+    const SECRET_8: u64 = 0x1cad_21f7_2c81_017c;
+    const SECRET_16: u64 = 0xdb97_9083_e96d_d4de;
+    let byte = |i: usize| (x >> (8 * i)) & 0xFF;
+    if len >= 4 {
+        let seed = HASH_SEED ^ (u64::from((HASH_SEED as u32).swap_bytes()) << 32);
+        let first = x & 0xFFFF_FFFF;
+        let last = (x >> (8 * (len - 4))) & 0xFFFF_FFFF;
+        let mut v = (last.wrapping_add(first << 32)) ^ (SECRET_8 ^ SECRET_16).wrapping_sub(seed);
+        v ^= v.rotate_left(49) ^ v.rotate_left(24);
+        v = v.wrapping_mul(0x9FB2_1C65_1E98_DF25);
+        v ^= (v >> 35).wrapping_add(len as u64);
+        v = v.wrapping_mul(0x9FB2_1C65_1E98_DF25);
+        v ^ (v >> 28)
+    } else {
+        let combo = byte(0) << 16 | byte(len >> 1) << 24 | byte(len - 1) | (len as u64) << 8;
+        let mut v = combo ^ u64::from(SECRET_0 ^ SECRET_4).wrapping_add(HASH_SEED);
+        v ^= v >> 33;
+        v = v.wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+        v ^= v >> 29;
+        v = v.wrapping_mul(0x1656_67B1_9E37_79F9);
+        v ^ (v >> 32)
+    }
 }
 
 /// 16 lower-case hex digits of a hash: the form every id in storyline takes.
@@ -305,9 +340,46 @@ pub fn is_provenance_line(line: &str) -> bool {
     ANY.as_ref().is_some_and(|set| set.is_match(line))
 }
 
+/// Eight bytes tested at once in one integer, for the scans that run on every text.
+pub(crate) mod swar {
+    pub const ONES: u64 = 0x0101_0101_0101_0101;
+    pub const HIGH: u64 = 0x8080_8080_8080_8080;
+
+    /// For eight bytes below 0x80 (as a little-endian integer), the high bit of each byte set
+    /// where the byte lies in `lo..=hi`: the high bit of `(b | 0x80) - lo` says b >= lo and of
+    /// `(hi | 0x80) - b` that b <= hi, and no byte borrows from its neighbour.
+    pub fn within(x: u64, lo: u8, hi: u8) -> u64 {
+        ((x | HIGH) - ONES * u64::from(lo)) & (((ONES * u64::from(hi)) | HIGH) - x) & HIGH
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_hashes_are_hash64() {
+        let mut x = 0x0123_4567_89AB_CDEFu64;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            for len in 1..=8 {
+                let bytes = x.to_le_bytes();
+                let masked = x & (u64::MAX >> (64 - 8 * len));
+                assert_eq!(
+                    hash64_short(masked, len),
+                    hash64(&bytes[..len]),
+                    "{x:x} {len}"
+                );
+            }
+        }
+        assert_eq!(hash64_short(u64::from(b'a'), 1), hash64(b"a"));
+        assert_eq!(
+            hash64_short(u64::from_le_bytes(*b"tunnels\0"), 7),
+            hash64(b"tunnels")
+        );
+    }
 
     #[test]
     fn normalisation_folds_typography_case_and_space() {

@@ -109,15 +109,7 @@ const EDGE: usize = 3;
 /// lines are short ("Reuters contributed reporting.", "Distributed by ...").
 const MAX_CREDIT_LINE: usize = 300;
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
-/// For eight bytes below 0x80 (as a little-endian integer), the high bit of each byte set where
-/// the byte lies in `lo..=hi`: the high bit of `(b | 0x80) - lo` says b >= lo and of
-/// `(hi | 0x80) - b` that b <= hi, and no byte borrows from its neighbour.
-fn within(x: u64, lo: u8, hi: u8) -> u64 {
-    ((x | HIGH) - ONES * u64::from(lo)) & (((ONES * u64::from(hi)) | HIGH) - x) & HIGH
-}
+use text::swar::{within, HIGH, ONES};
 
 /// Which of eight ASCII bytes (as a little-endian integer) are word bytes (letters, digits,
 /// apostrophes and hyphens), as the low eight bits, all eight tested at once ([`within`]).
@@ -211,8 +203,7 @@ fn short_token(text: &[u8], at: usize, len: usize) -> Option<(u64, u8)> {
     // Bytes past the word are 0 and fall in neither range.
     let upper = within(x, b'A', b'Z');
     let digit = within(x, b'0', b'9') != 0;
-    let lower = (x | (upper >> 2)).to_le_bytes();
-    let h = text::hash64(&lower[..len]);
+    let h = text::hash64_short(x | (upper >> 2), len);
     Some((h, class_of(h, digit, upper & 0x80 != 0)))
 }
 

@@ -148,19 +148,35 @@ fn ymd(y: &str, m: Option<u32>, d: &str) -> Option<String> {
 }
 
 /// Whether `line` has more than `n` words separated by white space, as `split_whitespace`
-/// counts them. It runs on many lines, most of them long, so it counts word starts byte by
-/// byte and stops at the `n + 1`th, a hundred bytes into a long line; only a character beyond
-/// ASCII is decoded, to ask whether it is a space.
+/// counts them. It runs on many lines, most of them long, so it counts word starts eight ASCII
+/// bytes at a time and stops at the `n + 1`th, a hundred bytes into a long line; from the
+/// first eight bytes that are not all ASCII on, characters are read one by one.
 fn has_more_words(line: &str, n: usize) -> bool {
+    use crate::text::swar::{within, HIGH};
     let b = line.as_bytes();
     let mut words = 0;
     let mut in_word = false;
     let mut i = 0;
+    // Eight ASCII bytes at a time (this runs on the edge paragraphs of every text read for
+    // copies, and most are long sentences): a word starts at a non-space byte after a space.
+    while let Some(eight) = b.get(i..i + 8) {
+        let x = u64::from_le_bytes(eight.try_into().unwrap_or_default());
+        if x & HIGH != 0 {
+            break;
+        }
+        // char::is_whitespace on ASCII: tab, line feed, vertical tab, form feed, return, space.
+        let word = !(within(x, b'\t', b'\r') | within(x, b' ', b' ')) & HIGH;
+        let starts = word & !((word << 8) | (u64::from(in_word) << 7));
+        words += starts.count_ones() as usize;
+        if words > n {
+            return true;
+        }
+        in_word = word >> 63 != 0;
+        i += 8;
+    }
     while i < b.len() {
         let c = b[i];
         let (word, len) = if c < 0x80 {
-            // char::is_whitespace on ASCII: space, tab, line feed, vertical tab, form feed,
-            // return.
             (!matches!(c, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'), 1)
         } else {
             match line[i..].chars().next() {
@@ -262,6 +278,11 @@ mod tests {
             "a\u{a0}b\u{2003}c d",
             "\u{a0}\u{a0}",
             "«a» b\u{3000}c\u{85}d",
+            // Words across the eight-byte blocks, and a block beyond ASCII after ASCII ones.
+            "abcdefg hijklmno pq rstuvwxyz a b c d e f g h i j",
+            "abcdefgh ijklmno\tpqrstuvw\u{a0}xyz\u{2003}a b cd efg hi j k l m n",
+            "       a       b        c  \n\n\n\n   d       e f g h i j k l m n o p q r",
+            "one two three\u{a0}four five six seven eight nine ten eleven twelve thirteen",
         ] {
             for n in 0..20 {
                 assert_eq!(
