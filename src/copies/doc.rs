@@ -189,14 +189,28 @@ fn ascii_words<'a>(s: &'a str, out: &mut Vec<&'a str>) {
     }
 }
 
-/// [`token`] for a word of an ASCII text of up to 8 bytes with 8 bytes of text from its start:
-/// the word is read as one integer and lower-cased and classified eight bytes at once.
+/// [`token`] for an ASCII word of up to 16 bytes: the word is read as one or two integers,
+/// lower-cased, classified and hashed eight bytes at once. A word of up to 8 bytes needs 8
+/// bytes of text from its start (the last words of a text take [`token`]).
 fn short_token(text: &[u8], at: usize, len: usize) -> Option<(u64, u8)> {
-    if len == 0 || len > 8 {
+    if len == 0 || len > 16 {
         return None;
     }
-    let raw = u64::from_le_bytes(text.get(at..at + 8)?.try_into().ok()?);
-    let x = raw & (u64::MAX >> (64 - 8 * len));
+    let read = |at: usize| -> Option<u64> {
+        Some(u64::from_le_bytes(text.get(at..at + 8)?.try_into().ok()?))
+    };
+    if len > 8 {
+        // Two reads that overlap unless the word has 16 bytes.
+        let (first, last) = (read(at)?, read(at + len - 8)?);
+        if (first | last) & HIGH != 0 {
+            return None;
+        }
+        let (up_first, up_last) = (within(first, b'A', b'Z'), within(last, b'A', b'Z'));
+        let digit = (within(first, b'0', b'9') | within(last, b'0', b'9')) != 0;
+        let h = text::hash64_mid(first | (up_first >> 2), last | (up_last >> 2), len);
+        return Some((h, class_of(h, digit, up_first & 0x80 != 0)));
+    }
+    let x = read(at)? & (u64::MAX >> (64 - 8 * len));
     if x & HIGH != 0 {
         return None;
     }
@@ -686,7 +700,9 @@ mod tests {
             assert_eq!(h, text::word_hash(w), "{w}");
             assert_eq!(class >= 16, function_word(h) != 0);
         }
-        let text = "The 4th O'Neil said: ZZ-top az@[` 0123456789 AbCdEfGh said";
+        let text = "The 4th O'Neil said: ZZ-top az@[` 0123456789 AbCdEfGh said \
+            Administration fifty-year-old Z9876543210 ninecharS officials@ OVERWHELMINGLY \
+            seventeen-year-olds 0123456789abcdef said";
         for w in text::words(text) {
             let at = w.as_ptr() as usize - text.as_ptr() as usize;
             if let Some(fast) = short_token(text.as_bytes(), at, w.len()) {
@@ -694,6 +710,8 @@ mod tests {
             }
         }
         assert!(short_token(text.as_bytes(), 0, 3).is_some());
+        let long = text.find("Administration").unwrap();
+        assert!(short_token(text.as_bytes(), long, 14).is_some());
         assert!(token("the").1 >= 16 && token("The").1 >= 16);
         assert_eq!(token("Ruiz").1, CLASS_CAPITAL as u8);
         assert_eq!(token("4th").1, CLASS_DIGIT as u8);
