@@ -263,11 +263,28 @@ struct Df {
     units: u32,
     /// Units assumed seen before the first, holding none of the terms (see [`Params::idf_prior`]).
     prior: u32,
+    /// `ln_half(units + prior)`, kept as they change ([`Df::set_units`]): past the table of
+    /// [`ln_half`] it is a logarithm, and every IDF taken reads it.
+    ln_all: f32,
 }
 
 impl Df {
+    fn new(prior: u32) -> Df {
+        let mut df = Df {
+            prior,
+            ..Df::default()
+        };
+        df.set_units(0);
+        df
+    }
+
+    fn set_units(&mut self, units: u32) {
+        self.units = units;
+        self.ln_all = ln_half(self.units + self.prior);
+    }
+
     fn observe(&mut self, terms: &FastMap<u64, f32>) {
-        self.units += 1;
+        self.set_units(self.units + 1);
         for h in terms.keys() {
             *self.counts.entry(*h).or_default() += 1;
         }
@@ -275,7 +292,7 @@ impl Df {
 
     fn idf(&self, h: u64) -> f32 {
         let df = self.counts.get(&h).copied().unwrap_or(0);
-        (ln_half(self.units + self.prior) - ln_half(df)).max(0.0)
+        (self.ln_all - ln_half(df)).max(0.0)
     }
 
     /// Raw counts as sublinear TF, the `keep` strongest by TF-IDF, sorted by term.
@@ -492,10 +509,7 @@ impl Clusterer {
     pub fn new(params: Params) -> Self {
         Clusterer {
             params,
-            df: Df {
-                prior: params.idf_prior as u32,
-                ..Df::default()
-            },
+            df: Df::new(params.idf_prior as u32),
             stories: Vec::new(),
             by_id: FastMap::default(),
             index: FastMap::default(),
@@ -540,8 +554,16 @@ impl Clusterer {
         self.df.observe(&c.parts[BODY]);
         self.changed_terms.extend(c.parts[BODY].keys().copied());
         let raw: [_; 3] = std::array::from_fn(|k| self.df.raw(&c.parts[k], UNIT_TERMS));
+        // Only the parts a score reads are weighed (the body always: it also chooses titles).
+        let weights = self.part_weights();
         let f = Features {
-            weighted: std::array::from_fn(|k| self.df.weigh(&raw[k])),
+            weighted: std::array::from_fn(|k| {
+                if weights[k] > 0.0 || k == BODY {
+                    self.df.weigh(&raw[k])
+                } else {
+                    Vec::new()
+                }
+            }),
             raw,
             day: unit.published.and_then(day_of),
         };
@@ -554,10 +576,29 @@ impl Clusterer {
         if st.norms_at > 0 && (self.df.units as f32) < st.norms_at as f32 * STALE_NORMS {
             return;
         }
-        let norms = std::array::from_fn(|k| self.df.norm(&st.raw[k]));
+        // A part weighing nothing in the score is never read against (its norm stays 0); the
+        // body's also chooses a story's title (see `join`).
+        let weights = self.part_weights();
+        let norms = std::array::from_fn(|k| {
+            if weights[k] > 0.0 || k == BODY {
+                self.df.norm(&st.raw[k])
+            } else {
+                0.0
+            }
+        });
         let st = &mut self.stories[s as usize];
         st.norms = norms;
         st.norms_at = self.df.units.max(1);
+    }
+
+    /// The weights of the body, names and title parts of a score.
+    fn part_weights(&self) -> [f32; 3] {
+        let p = &self.params;
+        let mut w = [0.0; 3];
+        w[BODY] = p.w_body;
+        w[NAMES] = p.w_names;
+        w[TITLE] = p.w_title;
+        w
     }
 
     /// The score of story `s` for weighted vectors `w` (times the IDF, see [`Df::times_idf`])
@@ -569,8 +610,9 @@ impl Clusterer {
         // they cannot reach.
         let mut sum = 0.0;
         let mut weights = 0.0;
-        for (k, wk) in [(BODY, p.w_body), (NAMES, p.w_names), (TITLE, p.w_title)] {
-            if !w[k].is_empty() {
+        for (k, wk) in self.part_weights().into_iter().enumerate() {
+            // A part weighing nothing (the title, as learned on ECB+) is not computed.
+            if wk > 0.0 && !w[k].is_empty() {
                 sum += wk * cosine(&w[k], &s.raw[k], s.norms[k]);
                 weights += wk;
             }
@@ -619,7 +661,14 @@ impl Clusterer {
         except: Option<u32>,
     ) -> Option<(u32, f32)> {
         let mut best: Option<(u32, f32)> = None;
-        let wi: [_; 3] = std::array::from_fn(|k| self.df.times_idf(&w[k]));
+        let weights = self.part_weights();
+        let wi: [_; 3] = std::array::from_fn(|k| {
+            if weights[k] > 0.0 {
+                self.df.times_idf(&w[k])
+            } else {
+                Vec::new()
+            }
+        });
         for s in self.candidates(w) {
             if Some(s) == except || self.stories[s as usize].gone {
                 continue;
@@ -927,7 +976,7 @@ impl Clusterer {
     ) -> Clusterer {
         let mut c = Clusterer::new(params);
         c.df.counts = df.into_iter().collect();
-        c.df.units = clock.units;
+        c.df.set_units(clock.units);
         c.seq = clock.seq;
         c.newest_day = clock.newest_day;
         c.merged = merges.into_iter().collect();
