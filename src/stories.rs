@@ -348,17 +348,16 @@ fn cosine(unit_idf: &[(u64, f32)], raw: &[(u64, f32)], norm: f32) -> f32 {
     if norm <= 0.0 {
         return 0.0;
     }
-    let (mut i, mut j, mut s) = (0, 0, 0.0);
+    // Both lists advance by comparisons turned into increments, not branches: which side
+    // moves is a coin toss the processor cannot predict, and this runs per candidate story.
+    // Matches are summed in term order, as a branching merge sums them.
+    let (mut i, mut j, mut s) = (0, 0, 0.0f32);
     while i < unit_idf.len() && j < raw.len() {
-        match unit_idf[i].0.cmp(&raw[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                s += unit_idf[i].1 * raw[j].1;
-                i += 1;
-                j += 1;
-            }
-        }
+        let (a, b) = (unit_idf[i], raw[j]);
+        let product = a.1 * b.1;
+        s += if a.0 == b.0 { product } else { 0.0 };
+        i += usize::from(a.0 <= b.0);
+        j += usize::from(b.0 <= a.0);
     }
     s / norm
 }
