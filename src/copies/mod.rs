@@ -527,17 +527,28 @@ impl<T: TextSource> Engine<T> {
             // How many families hold each key (members of one family may hold the same key:
             // a store replays several members of a family with all their keys); the keys held
             // by few enough to single out a source, as a mask over the key indexes.
-            let mut key_families: Vec<(u32, u32)> = self
-                .hits
-                .iter()
-                .filter(|&&(s, _)| s != slot)
-                .map(|&(s, i)| (i, self.fam_of[s as usize]))
-                .collect();
-            key_families.sort_unstable();
-            key_families.dedup();
             let mut holders = [0u32; 64];
-            for &(i, _) in &key_families {
-                holders[i.min(63) as usize] += 1;
+            for &(s, i) in &self.hits {
+                holders[i.min(63) as usize] += u32::from(s != slot);
+            }
+            // Families are never more than articles: only keys held by too many articles are
+            // counted again, in families.
+            let many = |n: u32| n > MAX_DISTINCTIVE_FAMILIES;
+            if holders.iter().any(|&n| many(n)) {
+                let mut key_families: Vec<(u32, u32)> = self
+                    .hits
+                    .iter()
+                    .filter(|&&(s, i)| s != slot && many(holders[i.min(63) as usize]))
+                    .map(|&(s, i)| (i.min(63), self.fam_of[s as usize]))
+                    .collect();
+                key_families.sort_unstable();
+                key_families.dedup();
+                for &(i, _) in &key_families {
+                    holders[i as usize] = 0;
+                }
+                for &(i, _) in &key_families {
+                    holders[i as usize] += 1;
+                }
             }
             let distinctive = holders
                 .iter()
