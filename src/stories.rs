@@ -553,11 +553,10 @@ impl Clusterer {
         self.df.observe(&c.parts[BODY]);
         self.changed_terms.extend(c.parts[BODY].keys().copied());
         let raw: [_; 3] = std::array::from_fn(|k| self.df.raw(&c.parts[k], UNIT_TERMS));
-        // Only the parts a score reads are weighed (the body always: it also chooses titles).
-        let weights = self.part_weights();
+        // Only the parts that are read are weighed.
         let f = Features {
             weighted: std::array::from_fn(|k| {
-                if weights[k] > 0.0 || k == BODY {
+                if self.part_read(k) {
                     self.df.weigh(&raw[k])
                 } else {
                     Vec::new()
@@ -575,11 +574,9 @@ impl Clusterer {
         if st.norms_at > 0 && (self.df.units as f32) < st.norms_at as f32 * STALE_NORMS {
             return;
         }
-        // A part weighing nothing in the score is never read against (its norm stays 0); the
-        // body's also chooses a story's title (see `join`).
-        let weights = self.part_weights();
+        // A part that is never read keeps a norm of 0.
         let norms = std::array::from_fn(|k| {
-            if weights[k] > 0.0 || k == BODY {
+            if self.part_read(k) {
                 self.df.norm(&st.raw[k])
             } else {
                 0.0
@@ -598,6 +595,12 @@ impl Clusterer {
         w[NAMES] = p.w_names;
         w[TITLE] = p.w_title;
         w
+    }
+
+    /// Whether part `k` is ever read: a part weighing nothing in the score is not (the title,
+    /// as learned on ECB+), but the body also chooses a story's title (see `join`).
+    fn part_read(&self, k: usize) -> bool {
+        k == BODY || self.part_weights()[k] > 0.0
     }
 
     /// The score of story `s` for weighted vectors `w` (times the IDF, see [`Df::times_idf`])

@@ -1313,7 +1313,10 @@ mod tests {
     fn keys_held_by_many_articles_do_not_make_a_candidate() {
         // A boilerplate paragraph ten unrelated articles carry: sharing it singles out none of
         // them, and no family is verified for it; a copy of one of them still is.
-        let boiler = "This report was prepared with material from the regional press office,             which is not responsible for its content. Readers who wish to correct an error may             write to the desk at any time of the day, and every letter is answered within a             week of its arrival by one of the editors on duty.";
+        let boiler = "This report was prepared with material from the regional press office, \
+            which is not responsible for its content. Readers who wish to correct an error may \
+            write to the desk at any time of the day, and every letter is answered within a \
+            week of its arrival by one of the editors on duty.";
         let mut engine = Engine::new(MemTexts::default());
         let texts: Vec<String> = (0..10)
             .map(|i| format!("{}\n{boiler}", random_text(i, 5)))
