@@ -169,10 +169,12 @@ fn word_and_term(w: &str) -> (u64, u64) {
 }
 
 /// A unit's features: for each of body, names and title, the weighted, unit-normalised vector
-/// it is scored with and the raw (sublinear) term counts a story adds up.
+/// (what finds candidates), the same times the IDF (what [`cosine`] scores a story with) and the
+/// raw (sublinear) term counts a story adds up.
 #[derive(Debug, Clone, Default)]
 pub struct Features {
     pub weighted: [Vec<(u64, f32)>; 3],
+    pub scoring: [Vec<(u64, f32)>; 3],
     pub raw: [Vec<(u64, f32)>; 3],
     pub day: Option<i32>,
 }
@@ -354,10 +356,19 @@ impl Df {
         (self.ln_all - ln_half(df)).max(0.0)
     }
 
-    /// Raw counts as sublinear TF, the `keep` strongest by TF-IDF, sorted by term.
-    fn raw(&self, counts: &FastMap<u64, f32>, keep: usize) -> Vec<(u64, f32)> {
-        let mut v: Vec<(u64, f32)> = counts.iter().map(|(&h, &n)| (h, 1.0 + n.ln())).collect();
-        self.prune(&mut v, keep);
+    /// A unit's raw counts as sublinear TF, the `keep` strongest by TF-IDF (ties by term),
+    /// sorted by term, each with its IDF: taken once here, where it was taken three times
+    /// (choosing, weighing, scoring), each a lookup in a table of millions of terms.
+    fn raw_with_idf(&self, counts: &FastMap<u64, f32>, keep: usize) -> Vec<(u64, f32, f32)> {
+        let mut v: Vec<(u64, f32, f32)> = counts
+            .iter()
+            .map(|(&h, &n)| (h, 1.0 + n.ln(), self.idf(h)))
+            .collect();
+        if v.len() > keep {
+            v.sort_unstable_by(|a, b| (b.1 * b.2).total_cmp(&(a.1 * a.2)).then(a.0.cmp(&b.0)));
+            v.truncate(keep);
+        }
+        v.sort_unstable_by_key(|x| x.0);
         v
     }
 
@@ -399,6 +410,26 @@ impl Df {
     fn times_idf(&self, w: &[(u64, f32)]) -> Vec<(u64, f32)> {
         w.iter().map(|&(h, x)| (h, x * self.idf(h))).collect()
     }
+}
+
+/// A sparse vector: (term, weight), sorted by term.
+type Sparse = Vec<(u64, f32)>;
+
+/// A unit's weighted, unit-normalised vector from [`Df::raw_with_idf`], and the same times the
+/// IDF (as [`Df::weigh`] and then [`Df::times_idf`] give them).
+fn weigh_with_idf(v: &[(u64, f32, f32)]) -> (Sparse, Sparse) {
+    let mut w = Vec::with_capacity(v.len());
+    let mut idf = Vec::with_capacity(v.len());
+    for &(h, x, i) in v {
+        let y = x * i;
+        if y > 0.0 {
+            w.push((h, y));
+            idf.push(i);
+        }
+    }
+    normalise(&mut w);
+    let scoring = w.iter().zip(&idf).map(|(&(h, y), &i)| (h, y * i)).collect();
+    (w, scoring)
 }
 
 /// Cosine of a unit vector already multiplied by the IDF ([`Df::times_idf`]) with a raw story
@@ -611,19 +642,18 @@ impl Clusterer {
         let c = count(unit.title, unit.text);
         self.df.observe(&c.parts[BODY]);
         self.changed_terms.extend(c.parts[BODY].keys().copied());
-        let raw: [_; 3] = std::array::from_fn(|k| self.df.raw(&c.parts[k], UNIT_TERMS));
-        // Only the parts that are read are weighed.
-        let f = Features {
-            weighted: std::array::from_fn(|k| {
-                if self.part_read(k) {
-                    self.df.weigh(&raw[k])
-                } else {
-                    Vec::new()
-                }
-            }),
-            raw,
+        let v: [_; 3] = std::array::from_fn(|k| self.df.raw_with_idf(&c.parts[k], UNIT_TERMS));
+        let mut f = Features {
+            raw: std::array::from_fn(|k| v[k].iter().map(|&(h, x, _)| (h, x)).collect()),
             day: unit.published.and_then(day_of),
+            ..Features::default()
         };
+        // Only the parts that are read are weighed.
+        for (k, vk) in v.iter().enumerate() {
+            if self.part_read(k) {
+                (f.weighted[k], f.scoring[k]) = weigh_with_idf(vk);
+            }
+        }
         (f, c.labels)
     }
 
@@ -712,24 +742,17 @@ impl Clusterer {
         c.into_iter().map(|x| x.0).collect()
     }
 
-    /// The best story at or above the threshold (plus `margin`) for weighted vectors `w`,
-    /// leaving out `except`.
+    /// The best story at or above the threshold (plus `margin`) for weighted vectors `w` (`wi`:
+    /// the same times the IDF, see [`Df::times_idf`]), leaving out `except`.
     fn best(
         &mut self,
         w: &[Vec<(u64, f32)>; 3],
+        wi: &[Vec<(u64, f32)>; 3],
         day: Option<i32>,
         margin: f32,
         except: Option<u32>,
     ) -> Option<(u32, f32)> {
         let mut best: Option<(u32, f32)> = None;
-        let weights = self.part_weights();
-        let wi: [_; 3] = std::array::from_fn(|k| {
-            if weights[k] > 0.0 {
-                self.df.times_idf(&w[k])
-            } else {
-                Vec::new()
-            }
-        });
         for s in self.candidates(w) {
             if Some(s) == except || self.stories[s as usize].gone {
                 continue;
@@ -743,7 +766,7 @@ impl Clusterer {
                 } else {
                     0.0
                 };
-            let score = self.score(st, &wi, day);
+            let score = self.score(st, wi, day);
             if score >= need && best.is_none_or(|b| score > b.1 || (score == b.1 && s < b.0)) {
                 best = Some((s, score));
             }
@@ -756,7 +779,7 @@ impl Clusterer {
     /// story may thus later be merged into another: [`Clusterer::resolve`] says which.
     pub fn add(&mut self, unit: &Unit) -> Assignment {
         let (f, labels) = self.features(unit);
-        let (s, score) = match self.best(&f.weighted, f.day, 0.0, None) {
+        let (s, score) = match self.best(&f.weighted, &f.scoring, f.day, 0.0, None) {
             Some((s, score)) => (s, Some(score)),
             None => (self.open(story_id(unit.key)), None),
         };
@@ -885,11 +908,7 @@ impl Clusterer {
         let closeness = if st.units == 0 {
             1.0
         } else {
-            cosine(
-                &self.df.times_idf(&f.weighted[BODY]),
-                &st.raw[BODY],
-                st.norms[BODY],
-            )
+            cosine(&f.scoring[BODY], &st.raw[BODY], st.norms[BODY])
         };
         let title = title
             .map(str::trim)
@@ -913,8 +932,9 @@ impl Clusterer {
             }
             let st = &self.stories[s as usize];
             let w: [_; 3] = std::array::from_fn(|k| self.df.weigh(&st.raw[k]));
+            let wi = w.clone().map(|v| self.df.times_idf(&v));
             let day = st.last_day;
-            let Some((t, _)) = self.best(&w, day, self.params.merge_margin, Some(s)) else {
+            let Some((t, _)) = self.best(&w, &wi, day, self.params.merge_margin, Some(s)) else {
                 continue;
             };
             let (into, from) = {
