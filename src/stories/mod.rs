@@ -112,8 +112,8 @@ const STORY_NAMES: usize = 48;
 /// Entries of a story in the candidate index, and of a unit looked up.
 const INDEXED_TERMS: usize = 12;
 const INDEXED_NAMES: usize = 8;
-/// Candidates scored per unit (the ones sharing most indexed entries).
-const MAX_CANDIDATES: usize = 32;
+/// Candidates scored per unit (the ones sharing the most weight in indexed entries).
+const MAX_CANDIDATES: usize = 16;
 /// Labels (key names and terms as written) a story keeps for display.
 const LABELS: usize = 8;
 
@@ -196,9 +196,23 @@ fn count(title: Option<&str>, body: &str) -> Counts {
     };
     let mut phrases: FastMap<String, usize> = FastMap::default();
     // A run of two or more capitalised words is a name phrase.
+    // A phrase is written into one buffer and copied only the first time it is seen.
+    let mut buf = String::new();
     let mut flush = |phrase: &mut Vec<&str>| {
         if phrase.len() >= 2 {
-            *phrases.entry(phrase.join(" ")).or_default() += 1;
+            buf.clear();
+            for (i, w) in phrase.iter().enumerate() {
+                if i > 0 {
+                    buf.push(' ');
+                }
+                buf.push_str(w);
+            }
+            match phrases.get_mut(buf.as_str()) {
+                Some(n) => *n += 1,
+                None => {
+                    phrases.insert(buf.clone(), 1);
+                }
+            }
         }
         phrase.clear();
     };
@@ -721,23 +735,30 @@ impl Clusterer {
     }
 
     /// Candidate stories: those sharing the strongest terms and names of `w` in the index
-    /// (and key names in the archive), most shared first.
+    /// (and key names in the archive), ranked by the unit's weight on the entries they share,
+    /// each times its part's weight in the score: a cheap estimate of the score. (Ranked by the
+    /// count of shared entries, the right story was often not among the first 32, as stories
+    /// retelling the same kind of event share as many common words.)
     fn candidates(&self, w: &[Vec<(u64, f32)>; 3]) -> Vec<u32> {
-        let mut hits: FastMap<u32, u32> = FastMap::default();
-        for (h, _) in top(&w[BODY], INDEXED_TERMS)
+        let pw = self.part_weights();
+        let mut hits: FastMap<u32, f32> = FastMap::default();
+        let body = top(&w[BODY], INDEXED_TERMS)
             .into_iter()
-            .chain(top(&w[NAMES], INDEXED_NAMES))
-        {
+            .map(|(h, x)| (h, x * pw[BODY]));
+        let names = top(&w[NAMES], INDEXED_NAMES)
+            .into_iter()
+            .map(|(h, x)| (h, x * pw[NAMES]));
+        for (h, x) in body.chain(names) {
             for idx in [&self.index, &self.archive] {
                 if let Some(list) = idx.get(&h) {
                     for &s in list {
-                        *hits.entry(s).or_default() += 1;
+                        *hits.entry(s).or_default() += x;
                     }
                 }
             }
         }
-        let mut c: Vec<(u32, u32)> = hits.into_iter().collect();
-        c.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut c: Vec<(u32, f32)> = hits.into_iter().collect();
+        c.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         c.truncate(MAX_CANDIDATES);
         c.into_iter().map(|x| x.0).collect()
     }
@@ -783,7 +804,7 @@ impl Clusterer {
             Some((s, score)) => (s, Some(score)),
             None => (self.open(story_id(unit.key)), None),
         };
-        self.join(s, unit.title, &f, &labels);
+        self.join(s, unit.title, &f, labels);
         self.tick(f.day);
         Assignment {
             story: self.stories[s as usize].id.clone(),
@@ -798,7 +819,7 @@ impl Clusterer {
             Some(&s) => s,
             None => self.open(story.to_string()),
         };
-        self.join(s, unit.title, &f, &labels);
+        self.join(s, unit.title, &f, labels);
         self.advance(f.day);
         self.dirty.clear();
     }
@@ -848,7 +869,7 @@ impl Clusterer {
         units: u32,
         days: (Option<i32>, Option<i32>),
         title: Option<(String, f32)>,
-        labels: &[(String, u32)],
+        labels: Vec<(String, u32)>,
     ) {
         let seq = self.seq;
         let was_archived = self.stories[s as usize].archived;
@@ -877,9 +898,9 @@ impl Clusterer {
             }
         }
         for (l, n) in labels {
-            match st.labels.iter_mut().find(|x| &x.0 == l) {
-                Some(x) => x.1 += *n,
-                None => st.labels.push((l.clone(), *n)),
+            match st.labels.iter_mut().find(|x| x.0 == l) {
+                Some(x) => x.1 += n,
+                None => st.labels.push((l, n)),
             }
         }
         st.labels
@@ -902,7 +923,7 @@ impl Clusterer {
         self.changed.insert(s);
     }
 
-    fn join(&mut self, s: u32, title: Option<&str>, f: &Features, labels: &[(String, usize)]) {
+    fn join(&mut self, s: u32, title: Option<&str>, f: &Features, labels: Vec<(String, usize)>) {
         self.refresh(s);
         let st = &self.stories[s as usize];
         let closeness = if st.units == 0 {
@@ -910,13 +931,14 @@ impl Clusterer {
         } else {
             cosine(&f.scoring[BODY], &st.raw[BODY], st.norms[BODY])
         };
+        // The headline is copied only if it becomes the story's title.
         let title = title
             .map(str::trim)
             .filter(|t| !t.is_empty())
+            .filter(|_| st.title.as_ref().is_none_or(|(_, old)| closeness > *old))
             .map(|t| (t.to_string(), closeness));
-        let labels: Vec<(String, u32)> =
-            labels.iter().map(|(l, n)| (l.clone(), *n as u32)).collect();
-        self.absorb(s, &f.raw, 1, (f.day, f.day), title, &labels);
+        let labels = labels.into_iter().map(|(l, n)| (l, n as u32)).collect();
+        self.absorb(s, &f.raw, 1, (f.day, f.day), title, labels);
     }
 
     /// Merges stories changed since the last pass into a story they now score high against
@@ -974,7 +996,7 @@ impl Clusterer {
             remove_all(&mut self.index, &keys, from);
         }
         self.dirty.remove(&from);
-        self.absorb(into, &raw, units, days, title, &labels);
+        self.absorb(into, &raw, units, days, title, labels);
         let into_id = self.stories[into as usize].id.clone();
         self.changed.insert(from);
         self.new_merges.push((id.clone(), into_id.clone()));
