@@ -190,11 +190,15 @@ struct Counts {
 }
 
 fn count(title: Option<&str>, body: &str) -> Counts {
+    // Sized for a typical article, so that the tables do not grow step by step (growing them
+    // was a few percent of assigning a unit).
+    let sized = |n| FastMap::with_capacity_and_hasher(n, Default::default());
     let mut c = Counts {
-        parts: Default::default(),
+        parts: [sized(256), sized(64), sized(16)],
         labels: Vec::new(),
     };
-    let mut phrases: FastMap<String, usize> = FastMap::default();
+    let mut phrases: FastMap<String, usize> =
+        FastMap::with_capacity_and_hasher(32, Default::default());
     // A run of two or more capitalised words is a name phrase.
     // A phrase is written into one buffer and copied only the first time it is seen.
     let mut buf = String::new();
@@ -741,25 +745,38 @@ impl Clusterer {
     /// retelling the same kind of event share as many common words.)
     fn candidates(&self, w: &[Vec<(u64, f32)>; 3]) -> Vec<u32> {
         let pw = self.part_weights();
-        let mut hits: FastMap<u32, f32> = FastMap::default();
         let body = top(&w[BODY], INDEXED_TERMS)
             .into_iter()
             .map(|(h, x)| (h, x * pw[BODY]));
         let names = top(&w[NAMES], INDEXED_NAMES)
             .into_iter()
             .map(|(h, x)| (h, x * pw[NAMES]));
+        let mut lists: Vec<(&[u32], f32)> = Vec::with_capacity(2 * (INDEXED_TERMS + INDEXED_NAMES));
         for (h, x) in body.chain(names) {
             for idx in [&self.index, &self.archive] {
                 if let Some(list) = idx.get(&h) {
-                    for &s in list {
-                        *hits.entry(s).or_default() += x;
-                    }
+                    lists.push((list, x));
                 }
             }
         }
+        // Sized once for every posting it may hold: grown step by step, it was rehashed
+        // several times per unit.
+        let most = lists.iter().map(|l| l.0.len()).sum();
+        let mut hits: FastMap<u32, f32> =
+            FastMap::with_capacity_and_hasher(most, Default::default());
+        for (list, x) in lists {
+            for &s in list {
+                *hits.entry(s).or_default() += x;
+            }
+        }
         let mut c: Vec<(u32, f32)> = hits.into_iter().collect();
-        c.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        c.truncate(MAX_CANDIDATES);
+        // Only the first few are wanted: they are selected, and only they are sorted.
+        let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if c.len() > MAX_CANDIDATES {
+            c.select_nth_unstable_by(MAX_CANDIDATES - 1, order);
+            c.truncate(MAX_CANDIDATES);
+        }
+        c.sort_unstable_by(order);
         c.into_iter().map(|x| x.0).collect()
     }
 
@@ -878,13 +895,18 @@ impl Clusterer {
         } else {
             indexed(&self.stories[s as usize])
         };
+        let read = [BODY, NAMES, TITLE].map(|k| self.part_read(k));
         let st = &mut self.stories[s as usize];
-        for k in [BODY, NAMES, TITLE] {
-            accumulate(&mut st.raw[k], &raw[k]);
-        }
         let keep = [STORY_TERMS, STORY_NAMES, STORY_TERMS];
         for k in [BODY, NAMES, TITLE] {
-            self.df.prune(&mut st.raw[k], keep[k]);
+            // A part never read (the title, as learned) is not kept: it only cost memory and
+            // the IDF lookups of pruning it.
+            if read[k] {
+                accumulate(&mut st.raw[k], &raw[k]);
+                self.df.prune(&mut st.raw[k], keep[k]);
+            } else {
+                st.raw[k] = Vec::new();
+            }
         }
         st.units += units;
         st.last_seq = seq;
