@@ -135,6 +135,8 @@ pub fn assemble(articles: Vec<Article>, errors: Vec<InputError>) -> Report {
         families.iter().map(|f| (f.id.as_str(), f)).collect();
     let published: Vec<Option<&str>> = articles.iter().map(|a| a.published.as_deref()).collect();
     let mut clusterer = stories::Clusterer::default();
+    // No store keeps this run's clusterer: nothing to record for one.
+    clusterer.set_tracking(false);
     let mut assigned: Vec<(&str, String)> = Vec::with_capacity(families.len());
     for id in stories::families_in_arrival_order(&published, &family_of) {
         let Some(f) = family.get(id) else { continue };

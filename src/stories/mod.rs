@@ -362,11 +362,18 @@ impl Df {
         self.ln_all = ln_half(self.units + self.prior);
     }
 
-    fn observe(&mut self, terms: &FastMap<u64, f32>) {
+    /// Counts a unit's body terms in, and returns them as (term, sublinear TF, IDF after
+    /// counting): the IDF comes from the count just raised, not from a second lookup in a
+    /// table of millions of terms.
+    fn observe(&mut self, terms: &FastMap<u64, f32>) -> Vec<(u64, f32, f32)> {
         self.set_units(self.units + 1);
-        for h in terms.keys() {
-            *self.counts.entry(*h).or_default() += 1;
+        let mut v = Vec::with_capacity(terms.len());
+        for (&h, &n) in terms {
+            let df = self.counts.entry(h).or_default();
+            *df += 1;
+            v.push((h, 1.0 + n.ln(), (self.ln_all - ln_half(*df)).max(0.0)));
         }
+        v
     }
 
     fn idf(&self, h: u64) -> f32 {
@@ -374,14 +381,10 @@ impl Df {
         (self.ln_all - ln_half(df)).max(0.0)
     }
 
-    /// A unit's raw counts as sublinear TF, the `keep` strongest by TF-IDF (ties by term),
-    /// sorted by term, each with its IDF: taken once here, where it was taken three times
-    /// (choosing, weighing, scoring), each a lookup in a table of millions of terms.
-    fn raw_with_idf(&self, counts: &FastMap<u64, f32>, keep: usize) -> Vec<(u64, f32, f32)> {
-        let mut v: Vec<(u64, f32, f32)> = counts
-            .iter()
-            .map(|(&h, &n)| (h, 1.0 + n.ln(), self.idf(h)))
-            .collect();
+    /// The `keep` entries of (term, sublinear TF, IDF) strongest by TF-IDF (ties by term),
+    /// sorted by term. Each IDF is taken once, where it was taken three times (choosing,
+    /// weighing, scoring).
+    fn strongest(mut v: Vec<(u64, f32, f32)>, keep: usize) -> Vec<(u64, f32, f32)> {
         if v.len() > keep {
             v.sort_unstable_by(|a, b| (b.1 * b.2).total_cmp(&(a.1 * a.2)).then(a.0.cmp(&b.0)));
             v.truncate(keep);
@@ -592,6 +595,8 @@ pub struct Clusterer {
     /// Stories and terms changed since the last [`Clusterer::take_changes`], and merges.
     changed: text::FastSet<u32>,
     changed_terms: text::FastSet<u64>,
+    /// Whether the changes above are recorded (see [`Clusterer::set_tracking`]).
+    tracking: bool,
     new_merges: Vec<(String, String)>,
     seq: u64,
     newest_day: Option<i32>,
@@ -626,9 +631,21 @@ impl Clusterer {
             live: Vec::new(),
             changed: Default::default(),
             changed_terms: Default::default(),
+            tracking: true,
             new_merges: Vec::new(),
             seq: 0,
             newest_day: None,
+        }
+    }
+
+    /// Whether to record what changed for [`Clusterer::take_changes`] (on by default). A
+    /// clusterer whose state no store keeps (a batch run, a benchmark) turns it off: otherwise
+    /// it holds every term it ever saw a second time, in a set no one drains.
+    pub fn set_tracking(&mut self, on: bool) {
+        self.tracking = on;
+        if !on {
+            self.changed.clear();
+            self.changed_terms.clear();
         }
     }
 
@@ -658,9 +675,23 @@ impl Clusterer {
     /// Reads a unit into its features, counting its terms into the document frequencies.
     fn features(&mut self, unit: &Unit) -> (Features, Vec<(String, usize)>) {
         let c = count(unit.title, unit.text);
-        self.df.observe(&c.parts[BODY]);
-        self.changed_terms.extend(c.parts[BODY].keys().copied());
-        let v: [_; 3] = std::array::from_fn(|k| self.df.raw_with_idf(&c.parts[k], UNIT_TERMS));
+        let body = self.df.observe(&c.parts[BODY]);
+        if self.tracking {
+            self.changed_terms.extend(c.parts[BODY].keys().copied());
+        }
+        // Names and title words are body words too: their IDF is read from the body's.
+        let idf_of: FastMap<u64, f32> = body.iter().map(|&(h, _, i)| (h, i)).collect();
+        let mut v: [Vec<(u64, f32, f32)>; 3] = Default::default();
+        for k in [NAMES, TITLE] {
+            if self.part_read(k) {
+                let part = c.parts[k].iter().map(|(&h, &n)| {
+                    let idf = idf_of.get(&h).copied().unwrap_or_else(|| self.df.idf(h));
+                    (h, 1.0 + n.ln(), idf)
+                });
+                v[k] = Df::strongest(part.collect(), UNIT_TERMS);
+            }
+        }
+        v[BODY] = Df::strongest(body, UNIT_TERMS);
         let mut f = Features {
             raw: std::array::from_fn(|k| v[k].iter().map(|&(h, x, _)| (h, x)).collect()),
             day: unit.published.and_then(day_of),
@@ -942,7 +973,9 @@ impl Clusterer {
         if self.params.merge_margin.is_finite() {
             self.dirty.insert(s);
         }
-        self.changed.insert(s);
+        if self.tracking {
+            self.changed.insert(s);
+        }
     }
 
     fn join(&mut self, s: u32, title: Option<&str>, f: &Features, labels: Vec<(String, usize)>) {
