@@ -60,7 +60,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_table_counts_common_words_high_and_names_low() {
+    fn the_table_holds_terms_as_the_stage_reads_them() {
         let bg = background();
         assert_eq!(bg.texts, 1654);
         assert!(bg.df.len() > 15_000);

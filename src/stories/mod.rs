@@ -169,7 +169,7 @@ fn word_and_term(w: &str) -> (u64, u64) {
 }
 
 /// A unit's features: for each of body, names and title, the weighted, unit-normalised vector
-/// (what finds candidates), the same times the IDF (what [`cosine`] scores a story with) and the
+/// (what finds candidates), the same times the IDF (what `cosine` scores a story with) and the
 /// raw (sublinear) term counts a story adds up.
 #[derive(Debug, Clone, Default)]
 pub struct Features {
@@ -199,8 +199,8 @@ fn count(title: Option<&str>, body: &str) -> Counts {
     };
     let mut phrases: FastMap<String, usize> =
         FastMap::with_capacity_and_hasher(32, Default::default());
-    // A run of two or more capitalised words is a name phrase.
-    // A phrase is written into one buffer and copied only the first time it is seen.
+    // A run of two or more capitalised words is a name phrase. It is written into one buffer
+    // and copied only the first time it is seen.
     let mut buf = String::new();
     let mut flush = |phrase: &mut Vec<&str>| {
         if phrase.len() >= 2 {
@@ -275,7 +275,7 @@ fn count(title: Option<&str>, body: &str) -> Counts {
 }
 
 /// A text's distinct body terms, as written in the background table (lower-cased, plural `s`
-/// dropped, stop words and one-letter words left out, as [`count`] reads a body).
+/// dropped, stop words and one-letter words left out, as `count` reads a body).
 pub fn body_terms(t: &str) -> text::FastSet<String> {
     let mut out = text::FastSet::default();
     for w in text::words(t) {
@@ -327,8 +327,8 @@ impl Df {
             df.prior += (bg.texts as f32 * background).round() as u32;
             df.counts = bg
                 .df
-                .keys()
-                .map(|&h| (h, df.background_count(h)))
+                .iter()
+                .map(|(&h, &n)| (h, df.scaled(n)))
                 .filter(|x| x.1 > 0)
                 .collect();
         }
@@ -341,7 +341,11 @@ impl Df {
         if self.background <= 0.0 {
             return 0;
         }
-        let n = background().df.get(&h).copied().unwrap_or(0);
+        self.scaled(background().df.get(&h).copied().unwrap_or(0))
+    }
+
+    /// `n` background texts as units of the stream.
+    fn scaled(&self, n: u32) -> u32 {
         (n as f32 * self.background).round() as u32
     }
 
@@ -436,7 +440,7 @@ impl Df {
 /// A sparse vector: (term, weight), sorted by term.
 type Sparse = Vec<(u64, f32)>;
 
-/// A unit's weighted, unit-normalised vector from [`Df::raw_with_idf`], and the same times the
+/// A unit's weighted, unit-normalised vector from [`Df::strongest`], and the same times the
 /// IDF (as [`Df::weigh`] and then [`Df::times_idf`] give them).
 fn weigh_with_idf(v: &[(u64, f32, f32)]) -> (Sparse, Sparse) {
     let mut w = Vec::with_capacity(v.len());
@@ -679,15 +683,12 @@ impl Clusterer {
         if self.tracking {
             self.changed_terms.extend(c.parts[BODY].keys().copied());
         }
-        // Names and title words are body words too: their IDF is read from the body's.
-        let idf_of: FastMap<u64, f32> = body.iter().map(|&(h, _, i)| (h, i)).collect();
         let mut v: [Vec<(u64, f32, f32)>; 3] = Default::default();
         for k in [NAMES, TITLE] {
             if self.part_read(k) {
-                let part = c.parts[k].iter().map(|(&h, &n)| {
-                    let idf = idf_of.get(&h).copied().unwrap_or_else(|| self.df.idf(h));
-                    (h, 1.0 + n.ln(), idf)
-                });
+                let part = c.parts[k]
+                    .iter()
+                    .map(|(&h, &n)| (h, 1.0 + n.ln(), self.df.idf(h)));
                 v[k] = Df::strongest(part.collect(), UNIT_TERMS);
             }
         }
@@ -973,6 +974,11 @@ impl Clusterer {
         if self.params.merge_margin.is_finite() {
             self.dirty.insert(s);
         }
+        self.mark_changed(s);
+    }
+
+    /// Records that story `s` changed, for a store (see [`Clusterer::set_tracking`]).
+    fn mark_changed(&mut self, s: u32) {
         if self.tracking {
             self.changed.insert(s);
         }
@@ -1053,7 +1059,7 @@ impl Clusterer {
         self.dirty.remove(&from);
         self.absorb(into, &raw, units, days, title, labels);
         let into_id = self.stories[into as usize].id.clone();
-        self.changed.insert(from);
+        self.mark_changed(from);
         self.new_merges.push((id.clone(), into_id.clone()));
         self.merged.insert(id, into_id);
     }
