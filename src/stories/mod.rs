@@ -540,7 +540,7 @@ pub struct StoryState {
     pub raw: [Vec<(u64, f32)>; 3],
     pub units: u32,
     /// The body terms its units kept, summed (their mean length, with `units`). Stories stored
-    /// before it was kept read 0: taken as units of full length.
+    /// before it was kept read 0, and are loaded as of units of full length.
     #[serde(default)]
     pub terms: u64,
     pub first_day: Option<i32>,
@@ -1217,6 +1217,11 @@ impl Clusterer {
             let s = c.stories.len() as u32;
             st.norms_at = 0;
             st.gone = false;
+            if st.terms == 0 {
+                // Stored before term counts were kept: its units are taken as of full length,
+                // or the first new unit's count would later stand for them all.
+                st.terms = st.units as u64 * UNIT_TERMS as u64;
+            }
             st.archived = c.quiet(&st);
             if st.archived {
                 insert_all(&mut c.archive, &archive_keys(&st), s);
@@ -1474,6 +1479,23 @@ mod tests {
     }
 
     #[test]
+    fn a_title_alone_joins_its_event_and_an_unrelated_one_stays_apart() {
+        let mut c = warmed();
+        let a = c.add(&unit("fa", "Quake hits Vellmar", QUAKE_A, "2024-03-05"));
+        c.add(&unit("ft", "Talks in Brenford", TALKS, "2024-03-05"));
+        c.add(&unit("fa2", "Survivors in Vellmar", QUAKE_A2, "2024-03-06"));
+        let title = c.add(&unit(
+            "t1",
+            "Survivors found in collapsed Vellmar bakery",
+            "",
+            "",
+        ));
+        assert_eq!(title.story, a.story);
+        let other = c.add(&unit("t2", "Sunny weekend ahead for the coast", "", ""));
+        assert_eq!(other.story, story_id("t2"));
+    }
+
+    #[test]
     fn the_first_reports_of_a_stream_find_each_other() {
         // Nothing seen before: counted from the stream alone, the words two reports share
         // are held by every unit so far and weigh nothing, and the second opens a story of its
@@ -1569,6 +1591,41 @@ mod tests {
         let first = c.resolve(&got[0]).to_string();
         assert!(got.iter().all(|s| c.resolve(s) == first));
         assert_eq!(c.story(&first).map(|s| s.units), Some(50));
+    }
+
+    #[test]
+    fn a_story_stored_before_term_counts_loads_as_of_full_length_units() {
+        let mut c = Clusterer::default();
+        let a = c.add(&unit("fa", "Quake hits Vellmar", QUAKE_A, "2024-03-05"));
+        c.add(&unit("fa2", "Survivors in Vellmar", QUAKE_A2, "2024-03-06"));
+        let changes = c.take_changes();
+        let old: Vec<StoryState> = changes
+            .stories
+            .into_iter()
+            .filter_map(|s| s.1)
+            .map(|st| {
+                let mut v = serde_json::to_value(&st).unwrap();
+                v.as_object_mut().unwrap().remove("terms");
+                serde_json::from_value(v).unwrap()
+            })
+            .collect();
+        assert_eq!(old[0].terms, 0);
+        let mut loaded = Clusterer::load(
+            Params::default(),
+            changes.clock,
+            changes.df,
+            old,
+            changes.merges,
+        );
+        assert_eq!(loaded.story(&a.story).unwrap().terms, 2 * UNIT_TERMS as u64);
+        loaded.add(&unit(
+            "h",
+            "",
+            "survivors pulled from collapsed bakery",
+            "2024-03-07",
+        ));
+        let st = loaded.story(&a.story).unwrap();
+        assert_eq!((st.units, st.terms), (3, 2 * UNIT_TERMS as u64 + 4));
     }
 
     #[test]
