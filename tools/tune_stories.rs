@@ -170,9 +170,9 @@ fn main() {
     for threshold in [0.35, 0.4, 0.45, 0.5, 0.55, 0.6] {
         for w_names in [0.15, 0.3, 0.45, 0.6] {
             for (w_title, idf_prior, background) in [0.0, 0.1].into_iter().flat_map(|t| {
-                [1000.0, 4000.0]
+                [1000.0, 4000.0, 8000.0]
                     .into_iter()
-                    .flat_map(move |p| [2.0, 4.0, 8.0].map(move |b| (t, p, b)))
+                    .flat_map(move |p| [0.5, 1.0, 2.0, 4.0].map(move |b| (t, p, b)))
             }) {
                 let p = Params {
                     threshold,
