@@ -15,7 +15,7 @@
 //! come from an inverted index over each live story's strongest terms and names; each is scored
 //! by a weighted sum of cosines (less a penalty for time distance, whose learned weight is zero
 //! on ECB+). That score is divided by the score a member of the story is expected to reach
-//! ([`Clusterer::expected`]: lower for short texts and for small stories, whose centroids are
+//! (`Clusterer::expected`: lower for short texts and for small stories, whose centroids are
 //! noisy), and the unit joins, among the stories where the quotient reaches a threshold, the
 //! one it scores highest against, or opens a new one. The expectation's two constants are
 //! fitted on ECB+ train and dev (`tools/fit_length.py`); weights and threshold are learned on
@@ -63,7 +63,8 @@ pub struct Unit<'a> {
 /// Weights and limits of the online assignment.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Params {
-    /// Score at which a unit joins a story.
+    /// Score, divided by what a member of the story is expected to score
+    /// (`Clusterer::expected`), at which a unit may join a story.
     pub threshold: f32,
     pub w_body: f32,
     pub w_names: f32,
@@ -88,7 +89,7 @@ pub struct Params {
     #[serde(default)]
     pub background: f32,
     /// The expected cosine of a long text with the mean of its event's texts (see
-    /// [`Clusterer::expected`]); 0 compares raw scores with the threshold. Fitted on ECB+ train
+    /// `Clusterer::expected`); 0 compares raw scores with the threshold. Fitted on ECB+ train
     /// and dev (`tools/fit_length.py`).
     #[serde(default)]
     pub rho: f32,
@@ -598,7 +599,8 @@ pub struct Changes {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assignment {
     pub story: String,
-    /// The score of the story it joined (`None` when it opened one).
+    /// Its score against the story it joined, divided by the score a member is expected to
+    /// reach, as the threshold reads it (`None` when it opened one).
     pub score: Option<f32>,
 }
 
@@ -794,8 +796,8 @@ impl Clusterer {
     }
 
     /// The cosine a member of story `st` with `terms` body terms is expected to score against
-    /// it, over [`Params::rho`] (1 when `rho` is 0): scores are compared with the threshold
-    /// after division by it.
+    /// it, divided by [`Params::rho`] (1 when `rho` is 0): scores are divided by it before they
+    /// meet the threshold.
     ///
     /// The model: a text of m terms is its event's mean seen through noise, and its expected
     /// cosine with that mean is rho(m) = rho * sqrt(m / (m + length_scale)) (a short text
@@ -908,7 +910,8 @@ impl Clusterer {
         best.map(|(s, _, fit)| (s, fit))
     }
 
-    /// Assigns a unit: it joins the best-scoring story at or above the threshold, or opens one.
+    /// Assigns a unit: among the stories where its score divided by the expected one reaches
+    /// the threshold, it joins the one it scores highest against, or opens one.
     /// Stories split early are merged now and then (see [`Clusterer::merge_pass`]); a unit's
     /// story may thus later be merged into another: [`Clusterer::resolve`] says which.
     pub fn add(&mut self, unit: &Unit) -> Assignment {
