@@ -815,11 +815,8 @@ impl Clusterer {
         }
         let of = |m: f32| p.rho * (m / (m + p.length_scale)).sqrt();
         let n = st.units.max(1) as f32;
-        let mean = if st.terms > 0 {
-            st.terms as f32 / n
-        } else {
-            UNIT_TERMS as f32
-        };
+        // A story stored before term counts were kept is loaded with full-length units.
+        let mean = st.terms as f32 / n;
         let (unit, story) = (of(terms.max(1) as f32), of(mean.max(1.0)));
         let e = unit * story / (story * story + (1.0 - story * story) / n).sqrt();
         (e / p.rho).max(f32::MIN_POSITIVE)
@@ -867,8 +864,9 @@ impl Clusterer {
         c.into_iter().map(|x| x.0).collect()
     }
 
-    /// The best story at or above the threshold (plus `margin`) for weighted vectors `w` (`wi`:
-    /// the same times the IDF, see [`Df::times_idf`]), leaving out `except`.
+    /// The story weighted vectors `w` join (`wi`: the same times the IDF, see
+    /// [`Df::times_idf`]), leaving out `except`, and its score as the threshold (plus `margin`)
+    /// reads it: for a unit, divided by what a member is expected to score.
     fn best(
         &mut self,
         w: &[Vec<(u64, f32)>; 3],
