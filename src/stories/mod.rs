@@ -17,11 +17,15 @@
 //! on ECB+). That score is divided by the score a member of the story is expected to reach
 //! (`Clusterer::expected`: lower for short texts and for small stories, whose centroids are
 //! noisy), and the unit joins, among the stories where the quotient reaches a threshold, the
-//! one it scores highest against, or opens a new one. The expectation's two constants are
-//! fitted on ECB+ train and dev (`tools/fit_length.py`); weights and threshold are learned on
-//! ECB+ train and dev, as whole texts and cut to headlines (`cargo run --release --example
-//! tune_stories`). Stories quiet for longer than [`Params::quiet_days`] leave the index for an
-//! archive indexed by their key names only, from which a stronger match reopens them.
+//! one it scores highest against, or opens a new one. Now and then, stories that doubled in
+//! size since last looked at are compared with their candidates the same way (two stories of
+//! one event are expected to score as two centroids do) and merged: the first reports of an
+//! event may open apart, before the stream has shown which words matter. The expectation's two
+//! constants are fitted on ECB+ train and dev (`tools/fit_length.py`); weights, threshold and
+//! merge margin are learned on ECB+ train and dev, as whole texts and cut to headlines (`cargo
+//! run --release --example tune_stories`). Stories quiet for longer than
+//! [`Params::quiet_days`] leave the index for an archive indexed by their key names only, from
+//! which a stronger match reopens them.
 
 use serde::{Deserialize, Serialize};
 
@@ -76,7 +80,9 @@ pub struct Params {
     pub quiet_days: f32,
     /// Extra score an archived (quiet) story needs to be reopened.
     pub reopen_margin: f32,
-    /// Extra score two stories need to be merged (infinite: never; pure online assignment).
+    /// Extra score two stories need to be merged, over the threshold (their score, too, is
+    /// divided by what two stories of one event are expected to score). Infinite: never, pure
+    /// online assignment. Learned on ECB+ train and dev: 0.
     pub merge_margin: f32,
     /// Units assumed seen before the stream starts, none holding any term: with plain IDF the
     /// first articles of a stream all hold the words they share, which then weigh little.
@@ -103,7 +109,7 @@ impl Default for Params {
     /// Learned on ECB+ train and dev (see the module doc).
     fn default() -> Self {
         Params {
-            threshold: 0.4,
+            threshold: 0.45,
             w_body: 0.7,
             w_names: 0.3,
             w_title: 0.0,
@@ -111,7 +117,7 @@ impl Default for Params {
             max_time_penalty: 0.0,
             quiet_days: 30.0,
             reopen_margin: 0.1,
-            merge_margin: f32::INFINITY,
+            merge_margin: 0.0,
             idf_prior: 4000.0,
             background: 2.0,
             rho: RHO,
@@ -617,7 +623,7 @@ pub struct Clusterer {
     archive: FastMap<u64, Vec<u32>>,
     /// Stories merged away, and the story that took them in.
     merged: FastMap<String, String>,
-    /// Stories changed since the last merge pass.
+    /// Stories that doubled in size since a merge pass last looked at them.
     dirty: text::FastSet<u32>,
     /// Stories not archived (some may be gone or archived since; the sweep drops them).
     live: Vec<u32>,
@@ -795,9 +801,9 @@ impl Clusterer {
         score
     }
 
-    /// The cosine a member of story `st` with `terms` body terms is expected to score against
-    /// it, divided by [`Params::rho`] (1 when `rho` is 0): scores are divided by it before they
-    /// meet the threshold.
+    /// The cosine `units` texts of story `st`'s event, holding `terms` body terms in all, are
+    /// expected to score against it (a new member: one unit), divided by [`Params::rho`] (1
+    /// when `rho` is 0): scores are divided by it before they meet the threshold.
     ///
     /// The model: a text of m terms is its event's mean seen through noise, and its expected
     /// cosine with that mean is rho(m) = rho * sqrt(m / (m + length_scale)) (a short text
@@ -808,18 +814,29 @@ impl Clusterer {
     /// of one unit is thus expected to score about rho^2, and a large one about rho: with one
     /// threshold on raw scores, reports of an event that opened apart could not find each
     /// other, while a large story could take in a like event (ECB+'s two earthquakes).
-    fn expected(&self, st: &StoryState, terms: usize) -> f32 {
+    ///
+    /// Two stories of one event are two such centroids, and their expected cosine is the
+    /// product of each one's with the mean ([`Clusterer::centroid_fit`]); a unit is the
+    /// centroid of one text, so a merge pass judges two stories as a unit is judged, and two
+    /// stories of one unit each as a unit against a story of one.
+    fn expected(&self, st: &StoryState, (units, terms): (u32, u64)) -> f32 {
         let p = &self.params;
         if p.rho <= 0.0 {
             return 1.0;
         }
-        let of = |m: f32| p.rho * (m / (m + p.length_scale)).sqrt();
-        let n = st.units.max(1) as f32;
-        // A story stored before term counts were kept is loaded with full-length units.
-        let mean = st.terms as f32 / n;
-        let (unit, story) = (of(terms.max(1) as f32), of(mean.max(1.0)));
-        let e = unit * story / (story * story + (1.0 - story * story) / n).sqrt();
+        let e = self.centroid_fit(units, terms) * self.centroid_fit(st.units, st.terms);
         (e / p.rho).max(f32::MIN_POSITIVE)
+    }
+
+    /// The expected cosine with its event's mean of the sum of `units` texts holding `terms`
+    /// body terms in all (see [`Clusterer::expected`]): rho(l) for one text of l terms, rising
+    /// towards 1 as the noises of more texts cancel.
+    fn centroid_fit(&self, units: u32, terms: u64) -> f32 {
+        let p = &self.params;
+        let n = units.max(1) as f32;
+        let l = (terms as f32 / n).max(1.0);
+        let r = p.rho * (l / (l + p.length_scale)).sqrt();
+        r / (r * r + (1.0 - r * r) / n).sqrt()
     }
 
     /// Candidate stories: those sharing the strongest terms and names of `w` in the index
@@ -866,18 +883,19 @@ impl Clusterer {
 
     /// The story weighted vectors `w` join (`wi`: the same times the IDF, see
     /// [`Df::times_idf`]), leaving out `except`, and its score as the threshold (plus `margin`)
-    /// reads it: for a unit, divided by what a member is expected to score.
+    /// reads it: divided by what a member is expected to score (for a story in a merge pass,
+    /// what a story of the same event is; `size` is the unit's or story's units and terms).
     fn best(
         &mut self,
         w: &[Vec<(u64, f32)>; 3],
         wi: &[Vec<(u64, f32)>; 3],
         day: Option<i32>,
+        size: (u32, u64),
         margin: f32,
         except: Option<u32>,
     ) -> Option<(u32, f32)> {
         // (story, raw score, score against expectation)
         let mut best: Option<(u32, f32, f32)> = None;
-        let terms = wi[BODY].len();
         for s in self.candidates(w) {
             if Some(s) == except || self.stories[s as usize].gone {
                 continue;
@@ -892,13 +910,7 @@ impl Clusterer {
                     0.0
                 };
             let raw = self.score(st, wi, day);
-            // A story is compared with two other stories as found, not with what one unit
-            // would be expected to score.
-            let fit = if except.is_some() {
-                raw
-            } else {
-                raw / self.expected(st, terms)
-            };
+            let fit = raw / self.expected(st, size);
             // Among the stories the unit fits, the closest joins it: the expectation says how
             // far a member may be, not that a small story is the better home.
             if fit >= need && best.is_none_or(|b| raw > b.1 || (raw == b.1 && s < b.0)) {
@@ -914,7 +926,14 @@ impl Clusterer {
     /// story may thus later be merged into another: [`Clusterer::resolve`] says which.
     pub fn add(&mut self, unit: &Unit) -> Assignment {
         let (f, labels) = self.features(unit);
-        let (s, score) = match self.best(&f.weighted, &f.scoring, f.day, 0.0, None) {
+        let (s, score) = match self.best(
+            &f.weighted,
+            &f.scoring,
+            f.day,
+            (1, f.scoring[BODY].len() as u64),
+            0.0,
+            None,
+        ) {
             Some((s, score)) => (s, Some(score)),
             None => (self.open(story_id(unit.key)), None),
         };
@@ -1006,6 +1025,12 @@ impl Clusterer {
                 st.raw[k] = Vec::new();
             }
         }
+        // A merge pass looks at a story again when it has doubled in size (from two units
+        // on): its centroid has moved much by then, while looking after every unit cost as
+        // much as assigning the unit (7,100 articles/s at 1M stored against 8,600 with this
+        // rule). A story of one unit was just scored against its candidates when it opened.
+        let now = st.units + units;
+        let recheck = now >= 2 && now.ilog2() > st.units.max(1).ilog2();
         st.units += units;
         st.terms += terms;
         st.last_seq = seq;
@@ -1038,7 +1063,7 @@ impl Clusterer {
         }
         insert_all(&mut self.index, &after, s);
         // Only a merge pass reads it: with merging off it would only grow.
-        if self.params.merge_margin.is_finite() {
+        if self.params.merge_margin.is_finite() && recheck {
             self.dirty.insert(s);
         }
         self.mark_changed(s);
@@ -1070,9 +1095,10 @@ impl Clusterer {
         self.absorb(s, &f.raw, size, (f.day, f.day), title, labels);
     }
 
-    /// Merges stories changed since the last pass into a story they now score high against
-    /// (with the corpus statistics of now, which early units lacked): the smaller goes into the
-    /// larger. Returns how many merges were made.
+    /// Merges stories that doubled in size since they were last looked at into a story they
+    /// now score high against, judged as a unit is (see [`Clusterer::expected`]), with the
+    /// corpus statistics of now, which early units lacked: the smaller goes into the larger.
+    /// Returns how many merges were made.
     pub fn merge_pass(&mut self) -> usize {
         let mut merges = 0;
         let mut dirty: Vec<u32> = std::mem::take(&mut self.dirty).into_iter().collect();
@@ -1084,8 +1110,9 @@ impl Clusterer {
             let st = &self.stories[s as usize];
             let w: [_; 3] = std::array::from_fn(|k| self.df.weigh(&st.raw[k]));
             let wi = w.clone().map(|v| self.df.times_idf(&v));
-            let day = st.last_day;
-            let Some((t, _)) = self.best(&w, &wi, day, self.params.merge_margin, Some(s)) else {
+            let (day, size) = (st.last_day, (st.units, st.terms));
+            let margin = self.params.merge_margin;
+            let Some((t, _)) = self.best(&w, &wi, day, size, margin, Some(s)) else {
                 continue;
             };
             let (into, from) = {
@@ -1429,7 +1456,7 @@ mod tests {
             let st = &mut c.stories[s as usize];
             st.units = units;
             st.terms = units as u64 * mean;
-            c.expected(&c.stories[s as usize], terms)
+            c.expected(&c.stories[s as usize], (1, terms as u64))
         };
         let one = expect(1, 64, 64);
         let ten = expect(10, 64, 64);
@@ -1445,12 +1472,67 @@ mod tests {
         assert!(headline < 0.7 * ten, "{headline} {ten}");
         // Stories of headlines are noisier centroids than stories of articles.
         assert!(expect(3, 6, 64) < expect(3, 64, 64));
+        // Two stories are expected to score what each, taken as one unit, would score
+        // against the other: a story of one unit is a unit.
+        let big = c.open("big".into());
+        let small = c.open("small".into());
+        (c.stories[big as usize].units, c.stories[big as usize].terms) = (12, 12 * 40);
+        (
+            c.stories[small as usize].units,
+            c.stories[small as usize].terms,
+        ) = (1, 9);
+        let (bs, ss) = (&c.stories[big as usize], &c.stories[small as usize]);
+        assert!((c.expected(bs, (1, 9)) - c.expected(ss, (12, 480))).abs() < 1e-6);
         // Without the model, scores are compared as they are.
         let raw = Clusterer::new(Params {
             rho: 0.0,
             ..Params::default()
         });
-        assert_eq!(raw.expected(&c.stories[0], 6), 1.0);
+        assert_eq!(raw.expected(&c.stories[0], (1, 6)), 1.0);
+    }
+
+    #[test]
+    fn stories_of_one_event_opened_apart_are_merged_and_a_like_event_stays_apart() {
+        let mut c = warmed();
+        // Each report opens a story of its own, as the first reports of a stream may.
+        let threshold = c.params.threshold;
+        c.params.threshold = f32::INFINITY;
+        let before = c.live();
+        let a = c.add(&unit("fa", "Quake hits Vellmar", QUAKE_A, "2024-03-05"));
+        let talks = c.add(&unit("ft", "Talks in Brenford", TALKS, "2024-03-05"));
+        let b = c.add(&unit("fb", "Quake shakes Oderin", QUAKE_B, "2024-03-10"));
+        let a2 = c.add(&unit("fa2", "Survivors in Vellmar", QUAKE_A2, "2024-03-06"));
+        assert_eq!(c.live(), before + 4);
+        c.take_changes();
+        // A pass looks at stories that doubled in size since it last did; here it is told to
+        // look at these.
+        c.params.threshold = threshold;
+        let ours: Vec<u32> = [&a, &talks, &b, &a2]
+            .iter()
+            .map(|x| c.by_id[&x.story])
+            .collect();
+        c.dirty.extend(ours.iter().copied());
+        assert_eq!(c.merge_pass(), 1);
+        // The later story goes into the earlier one of the same size.
+        assert_eq!(c.resolve(&a2.story), a.story);
+        assert_eq!(c.resolve(&b.story), b.story);
+        assert_eq!(c.resolve(&talks.story), talks.story);
+        let s = c.story(&a2.story).unwrap();
+        assert_eq!((s.id.as_str(), s.units), (a.story.as_str(), 2));
+        assert_eq!(
+            (s.first_day, s.last_day),
+            (day_of("2024-03-05"), day_of("2024-03-06"))
+        );
+        // A store learns of the merge, and the merged story's state goes.
+        let changes = c.take_changes();
+        assert_eq!(changes.merges, vec![(a2.story.clone(), a.story.clone())]);
+        assert!(changes
+            .stories
+            .iter()
+            .any(|(id, st)| *id == a2.story && st.is_none()));
+        // A second pass finds nothing left to merge.
+        c.dirty.extend(ours);
+        assert_eq!(c.merge_pass(), 0);
     }
 
     #[test]
