@@ -455,9 +455,36 @@ impl Store {
         })
     }
 
+    /// The story an id (or its prefix) stands for now: a story merged away stands for the
+    /// story that took it in, so that an id read before a merge still opens its story.
+    fn live_story(&self, id_prefix: &str) -> Result<String> {
+        let merged = match self.resolve("stories", "story", id_prefix) {
+            Err(StoreError::NotFound { .. }) => self.resolve("story_merges", "story", id_prefix)?,
+            found => return found,
+        };
+        let mut id = merged;
+        // A chain of merges ends in a live story; the bound only guards a malformed store.
+        for _ in 0..1024 {
+            let into: Option<String> = self
+                .conn
+                .query_row(
+                    "SELECT into_id FROM story_merges WHERE id = ?1",
+                    [&id],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(self.err())?;
+            match into {
+                Some(next) => id = next,
+                None => break,
+            }
+        }
+        self.resolve("stories", "story", &id)
+    }
+
     /// One story in the report's shape: the story, its families and their articles.
     pub fn story_report(&self, id_prefix: &str) -> Result<Report> {
-        let id = self.resolve("stories", "story", id_prefix)?;
+        let id = self.live_story(id_prefix)?;
         let title: Option<String> = self
             .conn
             .query_row("SELECT title FROM stories WHERE id = ?1", [&id], |r| {
@@ -1015,15 +1042,7 @@ fn save_clusterer(tx: &Transaction, c: &mut stories::Clusterer) -> rusqlite::Res
         }
     }
     for (from, into) in &changes.merges {
-        tx.execute(
-            "INSERT OR REPLACE INTO story_merges (id, into_id) VALUES (?1, ?2)",
-            params![from, into],
-        )?;
-        tx.execute(
-            "UPDATE families SET story = ?2 WHERE story = ?1",
-            params![from, into],
-        )?;
-        tx.execute("DELETE FROM stories WHERE id = ?1", [from])?;
+        merge_story_rows(tx, from, into)?;
     }
     let mut put = tx.prepare_cached(
         "INSERT INTO story_terms (term, df) VALUES (?1, ?2)
@@ -1036,6 +1055,30 @@ fn save_clusterer(tx: &Transaction, c: &mut stories::Clusterer) -> rusqlite::Res
         "INSERT OR REPLACE INTO sketches (name, data) VALUES ('stories_clock', ?1)",
         [json(&changes.clock).into_bytes()],
     )?;
+    Ok(())
+}
+
+/// Moves a merged-away story's families into the story that took it in, whose time span and
+/// last update then cover both, records the merge and drops the merged story's row. Merges of
+/// one batch come in the order they were made, so a chain (A into B, then B into C) ends in C.
+fn merge_story_rows(tx: &Transaction, from: &str, into: &str) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT OR REPLACE INTO story_merges (id, into_id) VALUES (?1, ?2)",
+        params![from, into],
+    )?;
+    tx.execute(
+        "UPDATE families SET story = ?2 WHERE story = ?1",
+        params![from, into],
+    )?;
+    tx.execute(
+        "UPDATE stories SET
+            first_published = (SELECT MIN(first_published) FROM stories WHERE id IN (?1, ?2)),
+            last_published = (SELECT MAX(last_published) FROM stories WHERE id IN (?1, ?2)),
+            updated_seq = (SELECT MAX(updated_seq) FROM stories WHERE id IN (?1, ?2))
+         WHERE id = ?2",
+        params![from, into],
+    )?;
+    tx.execute("DELETE FROM stories WHERE id = ?1", [from])?;
     Ok(())
 }
 
@@ -1063,4 +1106,72 @@ pub fn merge_stats(stored: CorpusLines, batch: &[(u64, Vec<u64>)]) -> CorpusLine
         }
     }
     stats
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_merged_story_hands_its_families_and_time_span_to_the_story_that_took_it_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+        let tx = store.conn.transaction().unwrap();
+        let story = |id: &str, seq: i64, first: Option<&str>, last: Option<&str>| {
+            tx.execute(
+                "INSERT INTO stories (id, seq, updated_seq, title, first_published, last_published)
+                 VALUES (?1, ?2, ?2, 't', ?3, ?4)",
+                params![id, seq, first, last],
+            )
+            .unwrap();
+        };
+        story("a", 1, Some("2024-03-05"), Some("2024-03-06"));
+        story("b", 2, Some("2024-03-01"), Some("2024-03-03"));
+        story("c", 5, None, None);
+        for (f, st) in [("f1", "a"), ("f2", "b"), ("f3", "b"), ("f4", "c")] {
+            tx.execute(
+                "INSERT INTO families (id, seq, original, story) VALUES (?1, 0, ?1, ?2)",
+                params![f, st],
+            )
+            .unwrap();
+        }
+        // b goes into a, then a (holding b) into c: a chain within one batch.
+        merge_story_rows(&tx, "b", "a").unwrap();
+        merge_story_rows(&tx, "a", "c").unwrap();
+        let rows: Vec<(String, i64, Option<String>, Option<String>)> = tx
+            .prepare("SELECT id, updated_seq, first_published, last_published FROM stories")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            rows,
+            vec![(
+                "c".to_string(),
+                5,
+                Some("2024-03-01".to_string()),
+                Some("2024-03-06".to_string())
+            )]
+        );
+        let in_c: i64 = tx
+            .query_row("SELECT COUNT(*) FROM families WHERE story = 'c'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(in_c, 4);
+        let merges: i64 = tx
+            .query_row("SELECT COUNT(*) FROM story_merges", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(merges, 2);
+        tx.commit().unwrap();
+        // An id read before the merges still finds its story.
+        for id in ["a", "b", "c"] {
+            assert_eq!(store.live_story(id).unwrap(), "c");
+        }
+        assert!(matches!(
+            store.live_story("d"),
+            Err(StoreError::NotFound { .. })
+        ));
+    }
 }
