@@ -1,7 +1,7 @@
 //! Story assignment at scale: streams synthetic articles through the online clusterer and
 //! reports throughput, latency, memory and pair quality as one JSON line.
 //!
-//! usage: cargo bench --bench stories -- ECBPLUS_DIR [ARTICLES] [SEED]
+//! usage: cargo bench --bench stories -- ECBPLUS_DIR [ARTICLES] [SEED] [BAD_DATES]
 //!
 //! The articles are mutated from real ones: a synthetic story takes one ECB+ event as its
 //! template and writes articles from a window of that event's sentences, with every capitalised
@@ -12,6 +12,10 @@
 //! days, so that older stories go quiet. Articles arrive in publication order. Timed: the
 //! clusterer's `add` (reading the unit, candidates, scoring, joining), not generating the text.
 //! Memory: what the clusterer holds (`heap_bytes`) and the process's peak resident set.
+//!
+//! BAD_DATES (a fraction, 0 by default) gives that share of the articles a broken date, as
+//! feeds do: alternately a year far ahead (2035-01-01) and the zero timestamp (1970-01-01).
+//! They arrive where their true date puts them, as a stream would take them in.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -99,11 +103,14 @@ fn mutate(story: u64, sentence: &str, vocabulary: &[String]) -> String {
 fn main() {
     let args = common::args();
     let Some(dir) = args.first() else {
-        eprintln!("usage: cargo bench --bench stories -- ECBPLUS_DIR [ARTICLES] [SEED]");
+        eprintln!(
+            "usage: cargo bench --bench stories -- ECBPLUS_DIR [ARTICLES] [SEED] [BAD_DATES]"
+        );
         std::process::exit(2);
     };
     let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
     let seed: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1);
+    let bad_dates: f64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(0.0);
 
     // Templates: each ECB+ event's headlines and body sentences.
     let read = |f: &str| -> Vec<Value> {
@@ -183,9 +190,18 @@ fn main() {
             .map(|_| mutate(sid, &body[first + r.below(window)], &vocabulary))
             .collect();
         let text = text.join("\n");
-        let date = (epoch + chrono::Days::new(day as u64))
+        let mut date = (epoch + chrono::Days::new(day as u64))
             .format("%Y-%m-%d")
             .to_string();
+        let broken = (mix(sid, k as u64 ^ 0xBAD) >> 11) as f64 / (1u64 << 53) as f64;
+        if broken < bad_dates {
+            date = if i % 2 == 0 {
+                "2035-01-01"
+            } else {
+                "1970-01-01"
+            }
+            .to_string();
+        }
         let key = format!("f{s}-{k}");
         let t = Instant::now();
         let a = c.add(&Unit {
@@ -233,6 +249,7 @@ fn main() {
         "{}",
         json!({
             "articles": n,
+            "bad_dates": bad_dates,
             "gold_stories": story,
             "stories": c.stories().count(),
             "live_stories": c.live(),
