@@ -204,7 +204,10 @@ pub fn story_entry(
     fams: &[String],
     originals: &[&str],
 ) -> ReportStory {
-    let mut days: Vec<&str> = arts.iter().filter_map(|a| a.published.as_deref()).collect();
+    let mut days: Vec<&str> = arts
+        .iter()
+        .filter_map(|a| stories::span_date(a.published.as_deref()))
+        .collect();
     days.sort_unstable();
     let pieces: Vec<coverage::Piece> = arts
         .iter()

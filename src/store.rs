@@ -893,8 +893,8 @@ fn insert_article(
             )?;
             tx.execute(
                 "INSERT OR IGNORE INTO stories (id, seq, updated_seq, title, first_published, last_published)
-                 SELECT ?1, seq, seq, title, published, published FROM articles WHERE id = ?2",
-                params![story, ids[slot]],
+                 SELECT ?1, seq, seq, title, ?3, ?3 FROM articles WHERE id = ?2",
+                params![story, ids[slot], stories::span_date(published.as_deref())],
             )?;
         }
         if m.relation == copies::Relation::Original {
@@ -927,7 +927,7 @@ fn insert_article(
             )?;
         }
     }
-    if let Some(p) = &a.published {
+    if let Some(p) = stories::span_date(a.published.as_deref()) {
         tx.execute(
             "UPDATE stories SET
                 first_published = CASE WHEN first_published IS NULL OR ?2 < first_published THEN ?2 ELSE first_published END,

@@ -849,3 +849,78 @@ fn a_later_ingest_joins_the_stories_an_earlier_one_stored() {
     );
     assert_eq!(measles(&after), vec![5]);
 }
+
+#[test]
+fn broken_dates_missing_titles_and_bare_titles_still_make_sensible_stories() {
+    // Two events, each told by independent reports written apart, some with a zero timestamp
+    // (1970-01-01), a date years ahead, no date, no title, or a title and almost no text.
+    let ferry = [
+        ("f1", Some("Fire breaks out on Corvane ferry"), Some("2024-06-03T08:00:00Z"),
+         "A fire broke out in the engine room of the Corvane ferry Saltmarsh Queen on Monday morning as she crossed to Tarrow Island. Captain Edda Rusk ordered the 212 passengers to the muster stations while the crew fought the flames. Nobody was hurt, the Corvane Ferry Company said."),
+        ("f2", Some("Saltmarsh Queen passengers brought ashore after engine fire"), Some("1970-01-01T00:00:00Z"),
+         "Passengers of the Saltmarsh Queen were brought back to Corvane harbour by lifeboat after an engine room fire halted the ferry halfway to Tarrow Island. Edda Rusk, the ferry's captain, praised her crew. The Corvane Ferry Company has cancelled crossings for the week."),
+        ("f3", None, Some("2035-01-01"),
+         "Investigators from the maritime safety board boarded the Saltmarsh Queen in Corvane harbour to find the cause of the engine room fire. The Corvane Ferry Company said crossings to Tarrow Island would resume once the ferry was cleared. Captain Edda Rusk was not available for comment."),
+        ("f4", Some("Corvane ferry fire: Tarrow Island crossings cancelled"), None,
+         "Crossings between Corvane and Tarrow Island are cancelled after the engine room fire on the Saltmarsh Queen, the Corvane Ferry Company said. Islanders said the ferry is their only link to the mainland."),
+    ];
+    let bridge = [
+        ("b1", Some("Halvik council votes to rebuild the Old Mill bridge"), Some("2024-06-04T10:00:00Z"),
+         "Halvik town council voted seven to two on Tuesday to rebuild the Old Mill bridge over the river Senn, closed since floods cracked its piers in March. Mayor Oskar Lind said work would start in September and cost 4.2 million crowns."),
+        ("b2", Some("Old Mill bridge to be rebuilt, Halvik decides"), Some("1970-01-01"),
+         "The Old Mill bridge in Halvik will be rebuilt after the council backed the plan on Tuesday. Mayor Oskar Lind said the 4.2 million crown project would reopen the crossing over the Senn by next summer. Two councillors voted against, calling the cost too high."),
+        ("b3", None, Some("2024-06-05"),
+         "Traders on the Halvik side of the river Senn welcomed the council's vote to rebuild the Old Mill bridge, saying business had fallen by a third since the floods closed it. Mayor Oskar Lind promised a temporary footbridge during the works."),
+    ];
+    let mut lines = String::new();
+    for (id, title, published, text) in ferry.iter().chain(&bridge) {
+        lines +=
+            &serde_json::json!({"id": id, "title": title, "published": published, "text": text})
+                .to_string();
+        lines.push('\n');
+    }
+    lines += &serde_json::json!({"id": "t1", "title": "Corvane ferry Saltmarsh Queen fire: Edda Rusk praises crew", "text": "Developing story."}).to_string();
+    lines.push('\n');
+    let out = storyline()
+        .args(["analyze", "-", "--format", "json"])
+        .write_stdin(lines)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = json_of(&out);
+    let story_of = |origin: &str| -> String {
+        let a = r["articles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["origin"] == origin)
+            .unwrap_or_else(|| panic!("{origin} is an article"));
+        r["stories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["articles"].as_array().unwrap().contains(&a["id"]))
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let fire = story_of("f1");
+    let mill = story_of("b1");
+    assert_ne!(fire, mill);
+    for o in ["f2", "f3", "f4", "t1"] {
+        assert_eq!(story_of(o), fire, "{o} belongs with the ferry fire");
+    }
+    for o in ["b2", "b3"] {
+        assert_eq!(story_of(o), mill, "{o} belongs with the bridge vote");
+    }
+    // A zero timestamp does not date a story from 1970.
+    for s in r["stories"].as_array().unwrap() {
+        let first = s["first_published"].as_str().unwrap_or("");
+        assert!(!first.starts_with("1970"), "{s}");
+    }
+}

@@ -25,7 +25,9 @@
 //! merge margin are learned on ECB+ train and dev, as whole texts and cut to headlines (`cargo
 //! run --release --example tune_stories`). Stories quiet for longer than
 //! [`Params::quiet_days`] leave the index for an archive indexed by their key names only, from
-//! which a stronger match reopens them.
+//! which a stronger match reopens them. "Now" is the median day of the latest dated units, not
+//! the latest day seen, so that feeds' broken dates (years ahead) do not send every story quiet;
+//! 1970-01-01, a zero timestamp, counts as no date.
 
 use serde::{Deserialize, Serialize};
 
@@ -539,6 +541,13 @@ fn accumulate(a: &mut Vec<(u64, f32)>, b: &[(u64, f32)]) {
     *a = out;
 }
 
+/// A publication date as a story's span and clock read it: none for 1970-01-01, which is what
+/// a zero timestamp prints, not a date (it would date a story from 1970, and put a report
+/// decades from the others of its event).
+pub fn span_date(published: Option<&str>) -> Option<&str> {
+    published.filter(|p| !p.starts_with("1970-01-01"))
+}
+
 /// Days since 1970 of a `YYYY-MM-DD...` date.
 pub fn day_of(published: &str) -> Option<i32> {
     let d = chrono::NaiveDate::parse_from_str(published.get(..10)?, "%Y-%m-%d").ok()?;
@@ -589,12 +598,24 @@ impl StoryState {
 }
 
 /// The clusterer's counters, stored beside its stories.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Clock {
     pub units: u32,
     pub seq: u64,
+    /// The day stories go quiet by (see [`CLOCK_WINDOW`]).
     pub newest_day: Option<i32>,
+    /// The days of the latest dated units, oldest first (empty in a clock stored before they
+    /// were kept).
+    #[serde(default)]
+    pub recent_days: Vec<i32>,
 }
+
+/// Dated units whose median day the clock moves to, at each sweep of quiet stories: not the
+/// latest day seen, as one feed's broken date (years ahead) would then make every story quiet
+/// at once, and every story opened after it at the next sweep. A share of broken dates under
+/// half cannot move a median; a stream that really moves on (a gap in coverage) moves it once
+/// half the window has. In a stream in date order it lags the newest unit by half the window.
+const CLOCK_WINDOW: usize = 255;
 
 /// What changed in a clusterer since the last look (see [`Clusterer::take_changes`]).
 #[derive(Debug, Clone, Default)]
@@ -641,7 +662,10 @@ pub struct Clusterer {
     tracking: bool,
     new_merges: Vec<(String, String)>,
     seq: u64,
+    /// The clock stories go quiet by (see [`CLOCK_WINDOW`]).
     newest_day: Option<i32>,
+    /// The days of the latest dated units, oldest first.
+    recent_days: std::collections::VecDeque<i32>,
 }
 
 impl Default for Clusterer {
@@ -652,7 +676,7 @@ impl Default for Clusterer {
 
 /// Units between sweeps of quiet stories out of the index.
 const SWEEP_EVERY: u64 = 1024;
-/// Units after which a story with no dates counts as quiet.
+/// Units after which a story counts as quiet whatever its dates (see `Clusterer::quiet`).
 const QUIET_UNITS: u64 = 200_000;
 /// Units between merge passes.
 const MERGE_EVERY: u64 = 32;
@@ -677,6 +701,7 @@ impl Clusterer {
             new_merges: Vec::new(),
             seq: 0,
             newest_day: None,
+            recent_days: Default::default(),
         }
     }
 
@@ -733,7 +758,7 @@ impl Clusterer {
         v[BODY] = Df::strongest(body, UNIT_TERMS);
         let mut f = Features {
             raw: std::array::from_fn(|k| v[k].iter().map(|&(h, x, _)| (h, x)).collect()),
-            day: unit.published.and_then(day_of),
+            day: span_date(unit.published).and_then(day_of),
             ..Features::default()
         };
         // Only the parts that are read are weighed.
@@ -961,16 +986,34 @@ impl Clusterer {
     fn advance(&mut self, day: Option<i32>) {
         self.seq += 1;
         if let Some(d) = day {
-            self.newest_day = Some(self.newest_day.map_or(d, |x| x.max(d)));
+            if self.recent_days.len() == CLOCK_WINDOW {
+                self.recent_days.pop_front();
+            }
+            self.recent_days.push_back(d);
         }
     }
 
-    /// Whether a story has been quiet long enough to leave the candidate index.
-    fn quiet(&self, st: &StoryState) -> bool {
-        match (st.last_day, self.newest_day) {
-            (Some(l), Some(n)) => (n - l) as f32 > self.params.quiet_days,
-            _ => self.seq.saturating_sub(st.last_seq) > QUIET_UNITS,
+    /// Moves the clock to the median day of the latest dated units, if that is later (see
+    /// [`CLOCK_WINDOW`]).
+    fn set_clock(&mut self) {
+        let mut days: Vec<i32> = self.recent_days.iter().copied().collect();
+        if days.is_empty() {
+            return;
         }
+        let mid = days.len() / 2;
+        let (_, &mut median, _) = days.select_nth_unstable(mid);
+        self.newest_day = Some(self.newest_day.map_or(median, |x| x.max(median)));
+    }
+
+    /// Whether a story has been quiet long enough to leave the candidate index.
+    /// A story no unit joined for [`QUIET_UNITS`] is quiet whatever its dates say: one whose
+    /// only unit was dated years ahead would otherwise stay in the index for good.
+    fn quiet(&self, st: &StoryState) -> bool {
+        let by_days = match (st.last_day, self.newest_day) {
+            (Some(l), Some(n)) => (n - l) as f32 > self.params.quiet_days,
+            _ => false,
+        };
+        by_days || self.seq.saturating_sub(st.last_seq) > QUIET_UNITS
     }
 
     fn open(&mut self, id: String) -> u32 {
@@ -1168,6 +1211,7 @@ impl Clusterer {
         if !self.seq.is_multiple_of(SWEEP_EVERY) {
             return;
         }
+        self.set_clock();
         // Only live stories are looked at (a large store holds far more quiet ones).
         let live = std::mem::take(&mut self.live);
         let mut kept = Vec::with_capacity(live.len());
@@ -1220,6 +1264,7 @@ impl Clusterer {
                 units: self.df.units,
                 seq: self.seq,
                 newest_day: self.newest_day,
+                recent_days: self.recent_days.iter().copied().collect(),
             },
         }
     }
@@ -1239,6 +1284,8 @@ impl Clusterer {
         c.df.set_units(clock.units);
         c.seq = clock.seq;
         c.newest_day = clock.newest_day;
+        let keep = clock.recent_days.len().saturating_sub(CLOCK_WINDOW);
+        c.recent_days = clock.recent_days.into_iter().skip(keep).collect();
         c.merged = merges.into_iter().collect();
         for mut st in stories {
             let s = c.stories.len() as u32;
@@ -1673,6 +1720,65 @@ mod tests {
         let first = c.resolve(&got[0]).to_string();
         assert!(got.iter().all(|s| c.resolve(s) == first));
         assert_eq!(c.story(&first).map(|s| s.units), Some(50));
+    }
+
+    #[test]
+    fn one_article_dated_far_ahead_does_not_make_every_story_quiet() {
+        // Feeds' broken dates (years ahead) must not move the clock that sends stories
+        // quiet: otherwise every story leaves the index at the next sweep, and every one
+        // opened after it at the sweep after. Here one unit in ten has one.
+        let mut c = warmed();
+        let texts = [QUAKE_A, QUAKE_A2, TALKS];
+        let mut stories = Vec::new();
+        let mut i = 0;
+        while c.seq < SWEEP_EVERY {
+            let day = if i % 10 == 5 {
+                "2031-01-01".to_string()
+            } else {
+                format!("2024-03-{:02}", 5 + i / 200)
+            };
+            stories.push(c.add(&unit(&format!("u{i}"), "", texts[i % 3], &day)).story);
+            i += 1;
+        }
+        // The sweep has just run.
+        let clock = c.newest_day.unwrap();
+        assert!(
+            (day_of("2024-03-08").unwrap()..=day_of("2024-03-10").unwrap()).contains(&clock),
+            "{clock}"
+        );
+        for s in [&stories[0], &stories[2]] {
+            let st = c.story(s).unwrap();
+            assert!(!st.archived, "{} was swept out of the index", st.id);
+        }
+    }
+
+    #[test]
+    fn the_clock_follows_a_stream_that_moves_on() {
+        // After a gap in coverage the stream's days are real: once half the window of
+        // recent units has them, the stories of before the gap go quiet.
+        let mut c = warmed();
+        let first = c.add(&unit("q0", "", QUAKE_A, "2024-03-05")).story;
+        for i in 0..(2 * SWEEP_EVERY) {
+            c.add(&unit(&format!("t{i}"), "", TALKS, "2024-09-01"));
+        }
+        assert_eq!(c.newest_day, day_of("2024-09-01"));
+        assert!(c.story(&first).unwrap().archived);
+        // And the clock is kept with the store's state, window and all.
+        let clock = c.take_changes().clock;
+        assert_eq!(clock.recent_days.len(), CLOCK_WINDOW);
+        let mut back = Clusterer::load(Params::default(), clock.clone(), [], [], []);
+        assert_eq!(back.take_changes().clock, clock);
+    }
+
+    #[test]
+    fn the_epoch_is_no_date() {
+        // 1970-01-01 is what a zero timestamp prints: it would put a report decades from its
+        // event's other reports, and out of its story.
+        let mut c = warmed();
+        let a = c.add(&unit("e1", "Quake hits Vellmar", QUAKE_A, "2024-03-05"));
+        let b = c.add(&unit("e2", "Survivors in Vellmar", QUAKE_A2, "1970-01-01"));
+        assert_eq!(c.resolve(&a.story), c.resolve(&b.story));
+        assert_eq!(c.story(&a.story).unwrap().first_day, day_of("2024-03-05"));
     }
 
     #[test]
