@@ -335,10 +335,136 @@ fn ln_half(n: u32) -> f32 {
     }
 }
 
+/// A map split by its keys into maps that grow one at a time: one map of hundreds of thousands
+/// of story ids (or millions of terms) stopped the unit that made it grow for as long as
+/// rehashing it all took (a tenth of a second at 1M stored).
+#[derive(Debug, Clone)]
+struct Shards<K, V>(Vec<FastMap<K, V>>);
+
+impl<K: std::hash::Hash + Eq, V: PartialEq> PartialEq for Shards<K, V> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+const SHARD_BITS: u32 = 6;
+
+/// Which shard a key is in: from bits the maps' own hash does not fix within a shard (a term
+/// is a hash already, and the maps multiply it; an id is hashed apart).
+trait ShardKey: std::hash::Hash + Eq {
+    fn shard(&self) -> usize;
+}
+
+impl ShardKey for u64 {
+    fn shard(&self) -> usize {
+        (self >> (64 - SHARD_BITS)) as usize
+    }
+}
+
+impl ShardKey for str {
+    fn shard(&self) -> usize {
+        (text::hash64(self.as_bytes()) >> (64 - SHARD_BITS)) as usize
+    }
+}
+
+impl ShardKey for String {
+    fn shard(&self) -> usize {
+        self.as_str().shard()
+    }
+}
+
+impl<K, V: Clone> Default for Shards<K, V> {
+    fn default() -> Self {
+        Shards((0..1 << SHARD_BITS).map(|_| FastMap::default()).collect())
+    }
+}
+
+impl<K: ShardKey, V> Shards<K, V> {
+    fn get<Q>(&self, k: &Q) -> Option<&V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: ShardKey + ?Sized,
+    {
+        self.0[k.shard()].get(k)
+    }
+    fn entry(&mut self, k: K) -> std::collections::hash_map::Entry<'_, K, V> {
+        let i = k.shard();
+        self.0[i].entry(k)
+    }
+    fn insert(&mut self, k: K, v: V) {
+        let i = k.shard();
+        self.0[i].insert(k, v);
+    }
+    fn capacity(&self) -> usize {
+        self.0.iter().map(|m| m.capacity()).sum()
+    }
+}
+
+impl<K: ShardKey, V: Clone> FromIterator<(K, V)> for Shards<K, V> {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(it: I) -> Self {
+        let mut s = Shards::default();
+        for (k, v) in it {
+            s.insert(k, v);
+        }
+        s
+    }
+}
+
+/// A vector kept in chunks of fixed size, so that growing it never moves what it holds: the
+/// stories of a large store filled one vector of tens of megabytes, and the unit that made it
+/// grow waited for the copy (the slowest assignments at 1M stored, a fifth of a second).
+#[derive(Debug, Clone)]
+struct Chunked<T> {
+    chunks: Vec<Vec<T>>,
+    len: usize,
+}
+
+const CHUNK: usize = 4096;
+
+impl<T> Default for Chunked<T> {
+    fn default() -> Self {
+        Chunked {
+            chunks: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T> Chunked<T> {
+    fn len(&self) -> usize {
+        self.len
+    }
+    fn push(&mut self, x: T) {
+        if self.len.is_multiple_of(CHUNK) {
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        if let Some(last) = self.chunks.last_mut() {
+            last.push(x);
+        }
+        self.len += 1;
+    }
+    fn iter(&self) -> impl Iterator<Item = &T> {
+        self.chunks.iter().flatten()
+    }
+}
+
+impl<T> std::ops::Index<usize> for Chunked<T> {
+    type Output = T;
+    fn index(&self, i: usize) -> &T {
+        &self.chunks[i / CHUNK][i % CHUNK]
+    }
+}
+
+impl<T> std::ops::IndexMut<usize> for Chunked<T> {
+    fn index_mut(&mut self, i: usize) -> &mut T {
+        &mut self.chunks[i / CHUNK][i % CHUNK]
+    }
+}
+
 /// Document frequencies of terms over the units seen so far.
 #[derive(Debug, Clone, Default)]
 struct Df {
-    counts: FastMap<u64, u32>,
+    counts: Shards<u64, u32>,
     units: u32,
     /// Units assumed seen before the first: [`Params::idf_prior`] holding none of the terms,
     /// and the background's texts, whose terms `counts` starts from.
@@ -643,8 +769,8 @@ pub struct Assignment {
 pub struct Clusterer {
     pub params: Params,
     df: Df,
-    stories: Vec<StoryState>,
-    by_id: FastMap<String, u32>,
+    stories: Chunked<StoryState>,
+    by_id: Shards<String, u32>,
     /// Live stories by their strongest terms and names.
     index: FastMap<u64, Vec<u32>>,
     /// Quiet stories by their key names only.
@@ -688,8 +814,8 @@ impl Clusterer {
         Clusterer {
             params,
             df: Df::new(params.idf_prior as u32, params.background),
-            stories: Vec::new(),
-            by_id: FastMap::default(),
+            stories: Chunked::default(),
+            by_id: Shards::default(),
             index: FastMap::default(),
             archive: FastMap::default(),
             merged: FastMap::default(),
@@ -1555,7 +1681,7 @@ mod tests {
         c.params.threshold = threshold;
         let ours: Vec<u32> = [&a, &talks, &b, &a2]
             .iter()
-            .map(|x| c.by_id[&x.story])
+            .map(|x| c.by_id.get(x.story.as_str()).copied().unwrap())
             .collect();
         c.dirty.extend(ours.iter().copied());
         assert_eq!(c.merge_pass(), 1);
