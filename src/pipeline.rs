@@ -150,12 +150,13 @@ pub fn assemble(articles: Vec<Article>, errors: Vec<InputError>) -> Report {
         };
         assigned.push((&f.id, clusterer.add(&unit).story));
     }
-    clusterer.finish();
+    // The batch is the whole stream: every unit has settled.
+    clusterer.close();
     let mut story_of_family: HashMap<String, String> = HashMap::new();
     let mut story_order: Vec<String> = Vec::new();
     let mut story_families: HashMap<String, Vec<String>> = HashMap::new();
     for (f, story) in assigned {
-        let story = clusterer.resolve(&story).to_string();
+        let story = clusterer.story_of(f, &story).to_string();
         story_of_family.insert(f.to_string(), story.clone());
         if !story_families.contains_key(&story) {
             story_order.push(story.clone());

@@ -1008,13 +1008,29 @@ fn load_clusterer(tx: &Transaction) -> rusqlite::Result<stories::Clusterer> {
     let states = states
         .iter()
         .filter_map(|s| serde_json::from_str::<stories::StoryState>(s).ok());
-    Ok(stories::Clusterer::load(
-        stories::Params::default(),
-        clock,
-        df,
-        states,
-        merges,
-    ))
+    let mut c = stories::Clusterer::load(stories::Params::default(), clock, df, states, merges);
+    // Units still waiting for their second look are read again from their family's original.
+    let mut q = tx.prepare(
+        "SELECT a.title, a.text, a.published FROM families f
+         JOIN articles a ON a.id = f.original WHERE f.id = ?1",
+    )?;
+    let mut failed = None;
+    c.refill(|key| {
+        match q
+            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()
+        {
+            Ok(unit) => unit,
+            Err(e) => {
+                failed.get_or_insert(e);
+                None
+            }
+        }
+    });
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(c),
+    }
 }
 
 /// Writes what the clusterer changed in this batch: stories' states and titles, term
@@ -1043,6 +1059,10 @@ fn save_clusterer(tx: &Transaction, c: &mut stories::Clusterer) -> rusqlite::Res
     }
     for (from, into) in &changes.merges {
         merge_story_rows(tx, from, into)?;
+    }
+    // After the merges: a move names the story its family is in at the end of the batch.
+    for (family, story) in &changes.moves {
+        move_family_row(tx, family, story)?;
     }
     let mut put = tx.prepare_cached(
         "INSERT INTO story_terms (term, df) VALUES (?1, ?2)
@@ -1079,6 +1099,34 @@ fn merge_story_rows(tx: &Transaction, from: &str, into: &str) -> rusqlite::Resul
         params![from, into],
     )?;
     tx.execute("DELETE FROM stories WHERE id = ?1", [from])?;
+    Ok(())
+}
+
+/// Moves a family to another story (a second look found it closer there, see
+/// [`stories::Clusterer::settle`]), whose time span then covers the family's original.
+fn move_family_row(tx: &Transaction, family: &str, story: &str) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE families SET story = ?2 WHERE id = ?1",
+        params![family, story],
+    )?;
+    let published: Option<String> = tx
+        .query_row(
+            "SELECT a.published FROM families f JOIN articles a ON a.id = f.original
+             WHERE f.id = ?1",
+            [family],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    if let Some(p) = stories::span_date(published.as_deref()) {
+        tx.execute(
+            "UPDATE stories SET
+                first_published = MIN(COALESCE(first_published, ?2), ?2),
+                last_published = MAX(COALESCE(last_published, ?2), ?2)
+             WHERE id = ?1",
+            params![story, p],
+        )?;
+    }
     Ok(())
 }
 
