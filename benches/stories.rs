@@ -218,7 +218,7 @@ fn main() {
         }
         got.push((s, a.story));
     }
-    c.finish();
+    c.close();
     let held = c.heap_bytes();
     let rss_peak = proc_status_kib("VmHWM:").unwrap_or(0);
     let rss_end = proc_status_kib("VmRSS:").unwrap_or(0);
@@ -227,8 +227,9 @@ fn main() {
     let mut joint: HashMap<(u32, &str), u64> = HashMap::new();
     let mut gold: HashMap<u32, u64> = HashMap::new();
     let mut pred: HashMap<&str, u64> = HashMap::new();
-    for (s, p) in &got {
-        let p = c.resolve(p);
+    for (&(_, _, k), (s, p)) in arrivals.iter().zip(&got) {
+        // A second look may have moved the unit (the key is made again, not kept).
+        let p = c.story_of(&format!("f{s}-{k}"), p);
         *joint.entry((*s, p)).or_default() += 1;
         *gold.entry(*s).or_default() += 1;
         *pred.entry(p).or_default() += 1;
