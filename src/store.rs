@@ -1222,4 +1222,49 @@ mod tests {
             Err(StoreError::NotFound { .. })
         ));
     }
+
+    #[test]
+    fn a_moved_family_changes_story_and_widens_its_span() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+        let tx = store.conn.transaction().unwrap();
+        for (id, first) in [("a", Some("2024-03-05")), ("b", None)] {
+            tx.execute(
+                "INSERT INTO stories (id, seq, updated_seq, title, first_published, last_published)
+                 VALUES (?1, 1, 1, 't', ?2, ?2)",
+                params![id, first],
+            )
+            .unwrap();
+        }
+        for (f, st, published) in [("f1", "a", "2024-03-05"), ("f2", "a", "2024-03-09")] {
+            tx.execute(
+                "INSERT INTO articles (id, page_key, origin, text, text_hash, family, relation,
+                                       similarity, evidence, published, removed, notes, authors)
+                 VALUES (?1, ?1, ?1, 'x', ?1, ?1, 'original', 1.0, '{}', ?3, '[]', '[]', '[]')",
+                params![f, st, published],
+            )
+            .unwrap();
+            tx.execute(
+                "INSERT INTO families (id, seq, original, story) VALUES (?1, 0, ?1, ?2)",
+                params![f, st],
+            )
+            .unwrap();
+        }
+        move_family_row(&tx, "f2", "b").unwrap();
+        let story_of = |f: &str| -> String {
+            tx.query_row("SELECT story FROM families WHERE id = ?1", [f], |r| {
+                r.get(0)
+            })
+            .unwrap()
+        };
+        assert_eq!((story_of("f1"), story_of("f2")), ("a".into(), "b".into()));
+        let span: (Option<String>, Option<String>) = tx
+            .query_row(
+                "SELECT first_published, last_published FROM stories WHERE id = 'b'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(span, (Some("2024-03-09".into()), Some("2024-03-09".into())));
+    }
 }
