@@ -249,4 +249,14 @@ fn main() {
     for (f, whole, headlines, p) in rows.iter().take(8) {
         eprintln!("{f:.4} (whole {whole:.4}, headlines {headlines:.4}) {p:?}");
     }
+    if let Some((rank, (f, whole, headlines, _))) = rows
+        .iter()
+        .enumerate()
+        .find(|(_, r)| r.3 == Params::default())
+    {
+        eprintln!(
+            "the defaults: {f:.4} (whole {whole:.4}, headlines {headlines:.4}), row {}",
+            rank + 1
+        );
+    }
 }
