@@ -2060,6 +2060,17 @@ mod tests {
          higher fuel costs and weak demand hurt the results.",
     ];
 
+    /// A clusterer loaded from what another's `take_changes` gave, as a store loads it.
+    fn load_changes(changes: Changes) -> Clusterer {
+        Clusterer::load(
+            Params::default(),
+            changes.clock,
+            changes.df,
+            changes.stories.into_iter().filter_map(|s| s.1),
+            changes.merges,
+        )
+    }
+
     fn warmed() -> Clusterer {
         let mut c = Clusterer::default();
         for (i, t) in BACKGROUND.iter().enumerate() {
@@ -2438,13 +2449,7 @@ mod tests {
         let changes = back.take_changes();
         // A store keeps the stream's counts only; the background is added back on loading.
         assert!(changes.df.iter().all(|&(_, n)| (1..=3).contains(&n)));
-        let mut loaded = Clusterer::load(
-            Params::default(),
-            changes.clock,
-            changes.df,
-            changes.stories.into_iter().filter_map(|s| s.1),
-            changes.merges,
-        );
+        let mut loaded = load_changes(changes);
         assert_eq!(loaded.df.counts, back.df.counts);
         assert_eq!(loaded.df.ln_all, back.df.ln_all);
         let next = unit("fb", "Quake shakes Oderin", QUAKE_B, "2024-03-10");
@@ -2575,13 +2580,7 @@ mod tests {
         // The clock goes through JSON, as a store keeps it.
         let json = serde_json::to_string(&changes.clock).unwrap();
         changes.clock = serde_json::from_str(&json).unwrap();
-        let mut loaded = Clusterer::load(
-            Params::default(),
-            changes.clock,
-            changes.df,
-            changes.stories.into_iter().filter_map(|s| s.1),
-            changes.merges,
-        );
+        let mut loaded = load_changes(changes);
         assert_eq!(loaded.unfilled().len(), 11);
         loaded.refill(|key| {
             let bg = key
