@@ -625,15 +625,23 @@ impl Df {
         v.sort_unstable_by_key(|x| x.0);
     }
 
-    /// A raw vector weighted by the current IDF and unit-normalised.
-    fn weigh(&self, raw: &[(u64, f32)]) -> Vec<(u64, f32)> {
-        let mut v: Vec<(u64, f32)> = raw
-            .iter()
-            .map(|&(h, x)| (h, x * self.idf(h)))
-            .filter(|x| x.1 > 0.0)
-            .collect();
-        normalise(&mut v);
-        v
+    /// Raw vectors (a unit's or a story's parts) weighted by the current IDF and
+    /// unit-normalised (what finds candidates), and the same times the IDF (what [`cosine`]
+    /// scores against raw story vectors), taking each IDF once.
+    fn weigh_all(&self, raw: &[Vec<(u64, f32)>; 3]) -> ([Sparse; 3], [Sparse; 3]) {
+        let both: [(Sparse, Sparse); 3] = std::array::from_fn(|k| {
+            let v: Vec<(u64, f32, f32)> =
+                raw[k].iter().map(|&(h, x)| (h, x, self.idf(h))).collect();
+            weigh_with_idf(&v)
+        });
+        let [(w0, i0), (w1, i1), (w2, i2)] = both;
+        ([w0, w1, w2], [i0, i1, i2])
+    }
+
+    /// A weighted unit vector times the current IDF (tests check the scoring vectors with it).
+    #[cfg(test)]
+    fn times_idf(&self, w: &[(u64, f32)]) -> Vec<(u64, f32)> {
+        w.iter().map(|&(h, x)| (h, x * self.idf(h))).collect()
     }
 
     /// The length of a raw vector weighted by the current IDF.
@@ -646,18 +654,13 @@ impl Df {
             .sum::<f32>()
             .sqrt()
     }
-
-    /// A weighted unit vector times the current IDF, for [`cosine`] against raw story vectors.
-    fn times_idf(&self, w: &[(u64, f32)]) -> Vec<(u64, f32)> {
-        w.iter().map(|&(h, x)| (h, x * self.idf(h))).collect()
-    }
 }
 
 /// A sparse vector: (term, weight), sorted by term.
 type Sparse = Vec<(u64, f32)>;
 
 /// A unit's weighted, unit-normalised vector from [`Df::strongest`], and the same times the
-/// IDF (as [`Df::weigh`] and then [`Df::times_idf`] give them).
+/// IDF.
 fn weigh_with_idf(v: &[(u64, f32, f32)]) -> (Sparse, Sparse) {
     let mut w = Vec::with_capacity(v.len());
     let mut idf = Vec::with_capacity(v.len());
@@ -673,7 +676,7 @@ fn weigh_with_idf(v: &[(u64, f32, f32)]) -> (Sparse, Sparse) {
     (w, scoring)
 }
 
-/// Cosine of a unit vector already multiplied by the IDF ([`Df::times_idf`]) with a raw story
+/// Cosine of a unit vector already multiplied by the IDF ([`Df::weigh_all`]) with a raw story
 /// vector whose IDF-weighted length is `norm`.
 fn cosine(unit_idf: &[(u64, f32)], raw: &[(u64, f32)], norm: f32) -> f32 {
     if norm <= 0.0 {
@@ -1054,7 +1057,7 @@ impl Clusterer {
         k == BODY || self.part_weights()[k] > 0.0
     }
 
-    /// The score of story `s` for weighted vectors `w` (times the IDF, see [`Df::times_idf`])
+    /// The score of story `s` for weighted vectors `w` (times the IDF, see [`Df::weigh_all`])
     /// dated `day` (the story's norms fresh).
     fn score(&self, s: &StoryState, w: &[Vec<(u64, f32)>; 3], day: Option<i32>) -> f32 {
         self.combine(s, w, day, |k| cosine(&w[k], &s.raw[k], s.norms[k]))
@@ -1220,7 +1223,7 @@ impl Clusterer {
     }
 
     /// The story weighted vectors `w` join (`wi`: the same times the IDF, see
-    /// [`Df::times_idf`]), leaving out `except`, and its score as the threshold (plus `margin`)
+    /// [`Df::weigh_all`]), leaving out `except`, and its score as the threshold (plus `margin`)
     /// reads it: divided by what a member is expected to score (for a story in a merge pass,
     /// what a story of the same event is; `size` is the unit's or story's units and terms).
     fn best(
@@ -1466,8 +1469,7 @@ impl Clusterer {
                 continue;
             }
             let st = &self.stories[s as usize];
-            let w: [_; 3] = std::array::from_fn(|k| self.df.weigh(&st.raw[k]));
-            let wi = w.clone().map(|v| self.df.times_idf(&v));
+            let (w, wi) = self.df.weigh_all(&st.raw);
             let (day, size) = (st.last_day, (st.units, st.terms));
             let margin = self.params.merge_margin;
             let Some((t, _)) = self.best(&w, &wi, day, size, margin, Some(s)) else {
@@ -1671,8 +1673,7 @@ impl Clusterer {
     /// The second look at one unit (see [`Clusterer::settle`]): whether it moved.
     fn reconsider(&mut self, p: &mut Pending) -> bool {
         let s = self.current(p.story);
-        let w: [_; 3] = std::array::from_fn(|k| self.df.weigh(&p.raw[k]));
-        let wi = w.clone().map(|v| self.df.times_idf(&v));
+        let (w, wi) = self.df.weigh_all(&p.raw);
         let st = &self.stories[s as usize];
         if st.gone || st.archived {
             return false;
@@ -1739,8 +1740,7 @@ impl Clusterer {
     /// Adoption of small story `s` (see [`Clusterer::settle`]): whether it was merged.
     fn adopt(&mut self, s: u32) -> bool {
         let st = &self.stories[s as usize];
-        let w: [_; 3] = std::array::from_fn(|k| self.df.weigh(&st.raw[k]));
-        let wi = w.clone().map(|v| self.df.times_idf(&v));
+        let (w, wi) = self.df.weigh_all(&st.raw);
         let (day, size) = (st.last_day, (st.units, st.terms));
         let units = st.units;
         // The two stories it scores highest against: (story, raw score).
