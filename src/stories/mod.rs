@@ -125,7 +125,7 @@ pub struct Params {
     /// it cannot show what adopting a real small event costs: on ECB+ train and dev 0.15 and
     /// 0.2 score best (pairwise F1 0.8918 on whole texts, against 0.8854 at 0.3), but on the
     /// synthetic stream of the stories bench, whose small stories retell like events, 0.15
-    /// takes pair precision at 100k from 0.9996 to 0.933 and 0.3 to 0.991. At 1M even 0.3
+    /// takes pair precision at 100k from 0.9996 to 0.930 and 0.3 to 0.991. At 1M even 0.3
     /// takes it from 0.985 to 0.879 without [`Params::adopt_margin`] and
     /// [`Params::adopt_names`], 0.918 with them (BENCHMARKS.md).
     #[serde(default = "never")]
@@ -725,8 +725,7 @@ fn accumulate(a: &mut Vec<(u64, f32)>, b: &[(u64, f32)]) {
     *a = out;
 }
 
-/// `a` less `b` (both term-sorted); entries that fall to nothing are dropped (a story's sums
-/// were pruned, so a unit's share of a term may exceed what is left of it).
+/// `a` less `b` (both term-sorted); entries that fall to nothing are dropped (see [`less`]).
 fn subtract(a: &[(u64, f32)], b: &[(u64, f32)]) -> Vec<(u64, f32)> {
     let mut out = Vec::with_capacity(a.len());
     let mut j = 0;
@@ -735,14 +734,25 @@ fn subtract(a: &[(u64, f32)], b: &[(u64, f32)]) -> Vec<(u64, f32)> {
             j += 1;
         }
         let y = match b.get(j) {
-            Some(&(g, y)) if g == h => x - y,
+            Some(&(g, y)) if g == h => less(x, y),
             _ => x,
         };
-        if y > 1e-4 {
+        if y > 0.0 {
             out.push((h, y));
         }
     }
     out
+}
+
+/// What is left of a story's entry `x` once a member's share `y` is taken out: nothing when
+/// that is all of it, or more (a story's sums were pruned, so a member's share of a term may
+/// exceed what is left of it).
+fn less(x: f32, y: f32) -> f32 {
+    if x - y > 1e-4 {
+        x - y
+    } else {
+        0.0
+    }
 }
 
 /// A publication date as a story's span and clock read it: none for 1970-01-01, which is what
@@ -914,7 +924,8 @@ const QUIET_UNITS: u64 = 200_000;
 const MERGE_EVERY: u64 = 32;
 /// Units after a unit's arrival at which it has settled and gets its second look (see
 /// [`Clusterer::settle`]): by then its event's story has had time to form. Pending units are
-/// kept until then, so this bounds their memory (about 2 KB each). 64, 128 and 256 were tried
+/// kept until then, so this bounds their memory (at most 64 body terms and 64 names of 16
+/// bytes each). 64, 128 and 256 were tried
 /// on ECB+ train and dev (0.886, 0.890, 0.888 pairwise F1 over sixteen orders); 1024 and 4096
 /// leave most of a short stream to the end of the stream.
 const SETTLE_AFTER: u64 = 128;
@@ -1085,8 +1096,7 @@ impl Clusterer {
                     Some(&(g, y)) if g == h => y,
                     _ => 0.0,
                 };
-                // What `subtract` keeps of the entry.
-                let rest = if x - y > 1e-4 { x - y } else { 0.0 };
+                let rest = less(x, y);
                 if y > 0.0 {
                     let idf = self.df.idf(h);
                     lost += (x * x - rest * rest) * idf * idf;
@@ -1556,10 +1566,9 @@ impl Clusterer {
         self.live = kept;
     }
 
-    /// Ends a batch: a last merge pass over what changed since the previous one, and a second
-    /// look at the units that have settled since (the stream goes on: units too recent to have
-    /// settled wait for a later batch, so that a stream's stories do not depend on how it is cut
-    /// into batches).
+    /// Ends a batch: a second look at the units that have settled since the last one, and a
+    /// last merge pass over what changed (the stream goes on: units too recent to have settled
+    /// wait for a later batch, rather than being judged early because a batch ended).
     pub fn finish(&mut self) {
         self.settle(false);
         if self.params.merge_margin.is_finite() {
@@ -1620,8 +1629,9 @@ impl Clusterer {
     ///   of one kind, a quarter of the adoptions in the bench's 1M stream went to a large story
     ///   of a like event (BENCHMARKS.md).
     ///
-    /// Each unit is looked at once, so this costs at most one more scoring per unit. Returns
-    /// how many units moved or were adopted.
+    /// In a stream each unit is looked at once (at its end, up to three rounds, until none
+    /// moves), and each small settled story once per unit of it that settles: about one more
+    /// scoring per unit. Returns how many units moved or were adopted.
     pub fn settle(&mut self, all: bool) -> usize {
         let seq = self.seq;
         let mut due = Vec::new();
@@ -1670,14 +1680,36 @@ impl Clusterer {
         changed
     }
 
+    /// The live stories other than `s` among the candidates of weighted vectors `w` (`wi`: the
+    /// same times the IDF), with their raw scores, highest first (ties by story).
+    fn scored_candidates(
+        &mut self,
+        s: u32,
+        w: &[Sparse; 3],
+        wi: &[Sparse; 3],
+        day: Option<i32>,
+    ) -> Vec<(u32, f32)> {
+        let mut scored = Vec::new();
+        for c in self.candidates(w) {
+            let ct = &self.stories[c as usize];
+            if c == s || ct.gone || ct.archived {
+                continue;
+            }
+            self.refresh(c);
+            scored.push((c, self.score(&self.stories[c as usize], wi, day)));
+        }
+        scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        scored
+    }
+
     /// The second look at one unit (see [`Clusterer::settle`]): whether it moved.
     fn reconsider(&mut self, p: &mut Pending) -> bool {
         let s = self.current(p.story);
-        let (w, wi) = self.df.weigh_all(&p.raw);
         let st = &self.stories[s as usize];
         if st.gone || st.archived {
             return false;
         }
+        let (w, wi) = self.df.weigh_all(&p.raw);
         let own = if st.units <= 1 {
             0.0
         } else {
@@ -1685,22 +1717,13 @@ impl Clusterer {
             self.score_without(&self.stories[s as usize], &p.raw, &wi, p.day)
         };
         let size = (1, p.terms);
-        let mut best: Option<(u32, f32)> = None;
-        for c in self.candidates(&w) {
-            let ct = &self.stories[c as usize];
-            if c == s || ct.gone || ct.archived {
-                continue;
-            }
-            self.refresh(c);
-            let ct = &self.stories[c as usize];
-            let raw = self.score(ct, &wi, p.day);
-            if raw / self.expected(ct, size) >= self.params.move_threshold
-                && raw >= self.params.settle_floor
-                && best.is_none_or(|b| raw > b.1 || (raw == b.1 && c < b.0))
-            {
-                best = Some((c, raw));
-            }
-        }
+        let best = self
+            .scored_candidates(s, &w, &wi, p.day)
+            .into_iter()
+            .find(|&(c, raw)| {
+                raw / self.expected(&self.stories[c as usize], size) >= self.params.move_threshold
+                    && raw >= self.params.settle_floor
+            });
         let Some((c, _)) = best.filter(|b| b.1 > own) else {
             return false;
         };
@@ -1743,28 +1766,12 @@ impl Clusterer {
         let (w, wi) = self.df.weigh_all(&st.raw);
         let (day, size) = (st.last_day, (st.units, st.terms));
         let units = st.units;
-        // The two stories it scores highest against: (story, raw score).
-        let mut top: [Option<(u32, f32)>; 2] = [None, None];
-        for c in self.candidates(&w) {
-            let ct = &self.stories[c as usize];
-            if c == s || ct.gone || ct.archived {
-                continue;
-            }
-            self.refresh(c);
-            let raw = self.score(&self.stories[c as usize], &wi, day);
-            let above =
-                |b: Option<(u32, f32)>| b.is_none_or(|b| raw > b.1 || (raw == b.1 && c < b.0));
-            if above(top[0]) {
-                top = [Some((c, raw)), top[0]];
-            } else if above(top[1]) {
-                top[1] = Some((c, raw));
-            }
-        }
-        let Some((c, raw)) = top[0] else {
+        let scored = self.scored_candidates(s, &w, &wi, day);
+        let Some(&(c, raw)) = scored.first() else {
             return false;
         };
         let ct = &self.stories[c as usize];
-        let second = top[1].map_or(0.0, |b| b.1);
+        let second = scored.get(1).map_or(0.0, |b| b.1);
         // Only a larger story adopts (two lone short texts sharing a common word or two, "the
         // mayor said", are no story), only one that stands out (see `Params::adopt_margin`)
         // and only one that names the same people and places (`Params::adopt_names`).
@@ -1784,12 +1791,6 @@ impl Clusterer {
         }
         self.merge(c, s);
         true
-    }
-
-    /// Keys of pending units read from a store whose vectors are still to be read again
-    /// (see [`Clusterer::refill`]).
-    pub fn unfilled(&self) -> Vec<String> {
-        self.unfilled.iter().map(|u| u.0.clone()).collect()
     }
 
     /// Gives the pending units read from a store their vectors again, from their text (read
@@ -2581,7 +2582,7 @@ mod tests {
         let json = serde_json::to_string(&changes.clock).unwrap();
         changes.clock = serde_json::from_str(&json).unwrap();
         let mut loaded = load_changes(changes);
-        assert_eq!(loaded.unfilled().len(), 11);
+        assert_eq!(loaded.unfilled.len(), 11);
         loaded.refill(|key| {
             let bg = key
                 .strip_prefix("bg")
@@ -2590,7 +2591,7 @@ mod tests {
             let (t, x) = texts.get(key).copied().or(bg)?;
             Some((Some(t.to_string()), x.to_string(), None))
         });
-        assert!(loaded.unfilled().is_empty());
+        assert!(loaded.unfilled.is_empty());
         assert_eq!(loaded.pending.len(), 11);
         loaded.close();
         assert_eq!(loaded.story_of("fb", &stray), b);
