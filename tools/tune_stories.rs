@@ -39,8 +39,8 @@
 //!   runs are part of the objective. With them the best row joins at 0.5, merges at 0.5 and
 //!   adopts at 0.2 (0.7888 against the defaults' 0.7740, row 44 of 108), but merging at 0.5
 //!   (threshold plus margin) takes the bench's synthetic stream's pair recall at 100k from
-//!   0.60 to 0.38, and adopting at 0.2 its precision down (see `Params::adopt_threshold`).
-//!   Merging at 0.45 and adopting at 0.3, the best row joins at 0.5 (0.7814: whole 0.902,
+//!   0.60 to 0.39, and adopting at 0.2 its precision from 0.992 to 0.975 (see
+//!   `Params::adopt_threshold`). Merging at 0.45 and adopting at 0.3, the best row joins at 0.5 (0.7814: whole 0.902,
 //!   headlines 0.578, streamed 0.864), but at 1M synthetic articles it reads pair P / R 0.912 /
 //!   0.594 against the defaults' 0.919 / 0.606: the defaults stay (BENCHMARKS.md).
 //!
