@@ -1,7 +1,7 @@
 //! Story assignment at scale: streams synthetic articles through the online clusterer and
 //! reports throughput, latency, memory and pair quality as one JSON line.
 //!
-//! usage: cargo bench --bench stories -- ECBPLUS_DIR [ARTICLES] [SEED] [BAD_DATES]
+//! usage: cargo bench --bench stories -- ECBPLUS_DIR [ARTICLES] [SEED] [BAD_DATES] [SYLLABLES]
 //!
 //! The articles are mutated from real ones: a synthetic story takes one ECB+ event as its
 //! template and writes articles from a window of that event's sentences, with every capitalised
@@ -16,6 +16,11 @@
 //! BAD_DATES (a fraction, 0 by default) gives that share of the articles a broken date, as
 //! feeds do: alternately a year far ahead (2035-01-01) and the zero timestamp (1970-01-01).
 //! They arrive where their true date puts them, as a stream would take them in.
+//!
+//! SYLLABLES (2 by default) is the fewest syllables of an invented name, which has that many or
+//! one more, from 28 syllables: at 2, half the names come from 784, so at a million articles
+//! each is shared by hundreds of stories, far more than real names are; 3 draws from 21,952
+//! and 614,656. It says how much of the stream's pair precision names carry.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -59,13 +64,13 @@ const SYLLABLES: &[&str] = &[
 ];
 
 /// An invented word standing for `word` in story `story` (same story, same stand-in).
-fn invent(story: u64, word: &str) -> String {
+fn invent(story: u64, word: &str, syllables: usize) -> String {
     let mut h = mix(story, storyline::text::hash64(word.as_bytes()));
     if word.bytes().all(|b| b.is_ascii_digit()) {
         let n = (h % 10u64.pow(word.len().min(6) as u32)).max(1);
         return n.to_string();
     }
-    let parts = 2 + (h % 2) as usize;
+    let parts = syllables + (h % 2) as usize;
     let mut s = String::new();
     for _ in 0..parts {
         h = mix(h, 7);
@@ -80,7 +85,7 @@ fn invent(story: u64, word: &str) -> String {
 /// A sentence in story `story`'s words: its names and numbers mapped to the story's own, and
 /// about a third of its other words swapped for words of the corpus chosen by the story (two
 /// stories cut from one template tell their events in different words, as real ones do).
-fn mutate(story: u64, sentence: &str, vocabulary: &[String]) -> String {
+fn mutate(story: u64, sentence: &str, vocabulary: &[String], syllables: usize) -> String {
     sentence
         .split(' ')
         .enumerate()
@@ -89,7 +94,7 @@ fn mutate(story: u64, sentence: &str, vocabulary: &[String]) -> String {
             let digits = !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
             let h = mix(story, storyline::text::hash64(w.as_bytes()));
             if (capital && w.chars().all(char::is_alphanumeric)) || digits {
-                invent(story, w)
+                invent(story, w, syllables)
             } else if w.len() > 3 && h.is_multiple_of(3) && !vocabulary.is_empty() {
                 vocabulary[(mix(h, 3) % vocabulary.len() as u64) as usize].clone()
             } else {
@@ -104,13 +109,19 @@ fn main() {
     let args = common::args();
     let Some(dir) = args.first() else {
         eprintln!(
-            "usage: cargo bench --bench stories -- ECBPLUS_DIR [ARTICLES] [SEED] [BAD_DATES]"
+            "usage: cargo bench --bench stories -- ECBPLUS_DIR [ARTICLES] [SEED] [BAD_DATES] \
+             [SYLLABLES]"
         );
         std::process::exit(2);
     };
     let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
     let seed: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1);
     let bad_dates: f64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(0.0);
+    let syllables: usize = args
+        .get(4)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2)
+        .clamp(1, 8);
 
     // Templates: each ECB+ event's headlines and body sentences.
     let read = |f: &str| -> Vec<Value> {
@@ -181,13 +192,13 @@ fn main() {
         let sid = mix(seed, s as u64);
         let (heads, body) = &templates[(sid % templates.len() as u64) as usize];
         let mut r = Rng::new(mix(sid, k as u64));
-        let title = mutate(sid, &heads[r.below(heads.len())], &vocabulary);
+        let title = mutate(sid, &heads[r.below(heads.len())], &vocabulary, syllables);
         // The story's own share of the template: a window of its sentences.
         let window = (body.len() * 2 / 5).max(6).min(body.len());
         let first = (mix(sid, 11) % (body.len() - window + 1) as u64) as usize;
         let lines = 5 + r.below(8);
         let text: Vec<String> = (0..lines)
-            .map(|_| mutate(sid, &body[first + r.below(window)], &vocabulary))
+            .map(|_| mutate(sid, &body[first + r.below(window)], &vocabulary, syllables))
             .collect();
         let text = text.join("\n");
         let mut date = (epoch + chrono::Days::new(day as u64))
@@ -251,6 +262,7 @@ fn main() {
         json!({
             "articles": n,
             "bad_dates": bad_dates,
+            "name_syllables": syllables,
             "gold_stories": story,
             "stories": c.stories().count(),
             "live_stories": c.live(),
