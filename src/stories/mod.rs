@@ -1023,6 +1023,14 @@ impl Clusterer {
         (self.weigh_unit(&c, body, unit.published), c.labels)
     }
 
+    /// A part's (term, sublinear TF, IDF), read without counting the unit (the body is
+    /// counted as it arrives: see [`Df::observe`]).
+    fn sublinear(&self, part: &FastMap<u64, f32>) -> Vec<(u64, f32, f32)> {
+        part.iter()
+            .map(|(&h, &n)| (h, 1.0 + n.ln(), self.df.idf(h)))
+            .collect()
+    }
+
     /// A unit's features from its counts and its body's (term, sublinear TF, IDF).
     fn weigh_unit(
         &self,
@@ -1033,10 +1041,7 @@ impl Clusterer {
         let mut v: [Vec<(u64, f32, f32)>; 3] = Default::default();
         for k in [NAMES, TITLE] {
             if self.part_read(k) {
-                let part = c.parts[k]
-                    .iter()
-                    .map(|(&h, &n)| (h, 1.0 + n.ln(), self.df.idf(h)));
-                v[k] = Df::strongest(part.collect(), UNIT_TERMS);
+                v[k] = Df::strongest(self.sublinear(&c.parts[k]), UNIT_TERMS);
             }
         }
         v[BODY] = Df::strongest(body, UNIT_TERMS);
@@ -1314,18 +1319,21 @@ impl Clusterer {
             Some((s, score)) => (s, Some(score)),
             None => (self.open(story_id(unit.key)), None),
         };
+        self.join(s, unit.title, &f, labels);
+        let (day, terms) = (f.day, f.size().1);
         if self.settling() {
+            // Its vectors are kept for the second look (taken, not copied: the story has
+            // added them up).
             self.pending.push_back(Pending {
                 key: unit.key.to_string(),
-                raw: f.raw.clone(),
-                terms: f.size().1,
-                day: f.day,
+                raw: f.raw,
+                terms,
+                day,
                 story: s,
                 seq: self.seq + 1,
             });
         }
-        self.join(s, unit.title, &f, labels);
-        self.tick(f.day);
+        self.tick(day);
         Assignment {
             story: self.stories[s as usize].id.clone(),
             score,
@@ -1849,11 +1857,7 @@ impl Clusterer {
                 continue;
             };
             let c = count(title.as_deref(), &text);
-            let body = c.parts[BODY]
-                .iter()
-                .map(|(&h, &n)| (h, 1.0 + n.ln(), self.df.idf(h)));
-            let body = Df::strongest(body.collect(), UNIT_TERMS);
-            let f = self.weigh_unit(&c, body, published.as_deref());
+            let f = self.weigh_unit(&c, self.sublinear(&c.parts[BODY]), published.as_deref());
             self.pending.push_back(Pending {
                 key,
                 terms: f.size().1,
