@@ -152,6 +152,34 @@ pub fn assemble(articles: Vec<Article>, errors: Vec<InputError>) -> Report {
     }
     // The batch is the whole stream: every unit has settled.
     clusterer.close();
+    // Short texts (headlines) gather into the pieces their words point to.
+    let texts: Vec<(&str, Option<&Article>)> = assigned
+        .iter()
+        .map(|(f, _)| {
+            let original = family
+                .get(f)
+                .and_then(|fam| index_of.get(fam.original.as_str()))
+                .map(|&i| &articles[i]);
+            (*f, original)
+        })
+        .collect();
+    let bodies: Vec<String> = texts
+        .iter()
+        .map(|(_, a)| a.map(|a| a.text()).unwrap_or_default())
+        .collect();
+    clusterer.refine(texts.iter().zip(&bodies).zip(&assigned).map(
+        |(((f, a), text), (_, story))| {
+            (
+                stories::Unit {
+                    key: f,
+                    title: a.and_then(|a| a.title.as_deref()),
+                    text,
+                    published: a.and_then(|a| a.published.as_deref()),
+                },
+                story.as_str(),
+            )
+        },
+    ));
     let mut story_of_family: HashMap<String, String> = HashMap::new();
     let mut story_order: Vec<String> = Vec::new();
     let mut story_families: HashMap<String, Vec<String>> = HashMap::new();

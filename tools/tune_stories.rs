@@ -162,7 +162,19 @@ fn run(items: &[Item], params: Params, streamed: bool) -> HashMap<String, String
     if streamed {
         c.finish();
     } else {
+        // As `analyze` closes its stream: headlines are refined then.
         c.close();
+        c.refine(got.iter().map(|(it, s)| {
+            (
+                Unit {
+                    key: &it.key,
+                    title: it.title.as_deref(),
+                    text: &it.text,
+                    published: it.published.as_deref(),
+                },
+                s.as_str(),
+            )
+        }));
     }
     let mut out = HashMap::new();
     for (it, s) in got {

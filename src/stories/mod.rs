@@ -32,7 +32,9 @@
 //! [`Params::quiet_days`] leave the index for an archive indexed by their key names only, from
 //! which a stronger match reopens them. "Now" is the median day of the latest dated units, not
 //! the latest day seen, so that feeds' broken dates (years ahead) do not send every story quiet;
-//! 1970-01-01, a zero timestamp, counts as no date.
+//! 1970-01-01, a zero timestamp, counts as no date. Short texts (headlines) get one more step
+//! once a closed batch has been assigned ([`Clusterer::refine`]): their stories are read as a
+//! Dirichlet multinomial mixture, and each unit moves to the story where it is likeliest.
 
 use serde::{Deserialize, Serialize};
 
@@ -149,6 +151,22 @@ pub struct Params {
     /// ECB+ train and dev: 0.1 to 0.2 score within 0.002 of one another; 0.15.
     #[serde(default)]
     pub settle_floor: f32,
+    /// Body terms at most which a unit is a short text (a headline, a feed's title) that
+    /// [`Clusterer::refine`] may move, and the mean length at most which a story takes part
+    /// in it. 0: no refinement. 16: headlines and titles run to 5 to 12 terms.
+    #[serde(default)]
+    pub short_terms: u32,
+    /// The refinement's smoothing of a story's word distribution (the mixture's Dirichlet
+    /// prior, β): the larger, the less a short text needs its words in a story to join it.
+    /// ECB+ train and dev cut to headlines score best at 0.05 to 0.1 (pairwise F1 0.708 and
+    /// 0.707, against 0.690 at 0.2 and 0.501 at 0.5); 0.1 is also the short-text mixture's
+    /// usual value (Yin and Wang, KDD 2014).
+    #[serde(default)]
+    pub refine_beta: f32,
+    /// The weight of a story of its own for a short text alone in its story (the mixture's
+    /// α), against a story's count of units. 0.1, as `refine_beta`.
+    #[serde(default)]
+    pub refine_alpha: f32,
 }
 
 /// What a stored parameter set without a second look reads: none.
@@ -179,6 +197,9 @@ impl Default for Params {
             adopt_margin: 0.25,
             adopt_names: 0.2,
             settle_floor: 0.15,
+            short_terms: 16,
+            refine_beta: 0.1,
+            refine_alpha: 0.1,
         }
     }
 }
@@ -917,6 +938,41 @@ pub struct Clusterer {
     scratch: Vec<f32>,
 }
 
+/// The state of a [`Clusterer::refine`]: the prior's mass, the refined units' term counts by
+/// the story they are in, and those stories by term.
+#[derive(Default)]
+struct Refinement {
+    mass: f64,
+    /// Per story: its refined units, their terms, and how many of them hold each term.
+    units: FastMap<u32, u32>,
+    terms: FastMap<u32, u64>,
+    counts: FastMap<u32, FastMap<u64, f64>>,
+    by_term: FastMap<u64, Vec<u32>>,
+}
+
+impl Refinement {
+    /// Counts unit `p` in story `s` (`sign` 1), or takes it out (-1).
+    fn add(&mut self, s: u32, p: &Pending, sign: f64) {
+        let len = p.raw[BODY].len() as u64;
+        let (units, terms) = (
+            self.units.entry(s).or_default(),
+            self.terms.entry(s).or_default(),
+        );
+        if sign > 0.0 {
+            *units += 1;
+            *terms += len;
+        } else {
+            *units = units.saturating_sub(1);
+            *terms = terms.saturating_sub(len);
+        }
+        let counts = self.counts.entry(s).or_default();
+        for &(h, _) in &p.raw[BODY] {
+            let n = counts.entry(h).or_default();
+            *n = (*n + sign).max(0.0);
+        }
+    }
+}
+
 /// A unit not yet settled: what a second look at it reads.
 #[derive(Debug, Clone)]
 struct Pending {
@@ -949,6 +1005,13 @@ const MERGE_EVERY: u64 = 32;
 /// on ECB+ train and dev (0.886, 0.890, 0.888 pairwise F1 over sixteen orders); 1024 and 4096
 /// leave most of a short stream to the end of the stream.
 const SETTLE_AFTER: u64 = 128;
+/// Rounds of [`Clusterer::refine`] at most. On MStream's titles units still move after six
+/// rounds, a few dozen of eleven thousand, changing little.
+const REFINE_ROUNDS: usize = 8;
+/// Stories a unit is weighed against in a refinement, besides the candidate index's: those
+/// sharing the most of its words, among words held by at most [`REFINE_POSTINGS`] stories.
+const REFINE_CANDIDATES: usize = 32;
+const REFINE_POSTINGS: usize = 1000;
 /// Growth of the corpus after which a story's cached norms are computed again.
 const STALE_NORMS: f32 = 1.1;
 
@@ -1841,6 +1904,182 @@ impl Clusterer {
         true
     }
 
+    /// Refines where short texts (headlines, feeds of titles: at most [`Params::short_terms`]
+    /// body terms) sit, once a batch has been assigned: `units` are the batch's units, each
+    /// with the story it was assigned to. Their vectors are read again from their text (with
+    /// the document frequencies of now; nothing is counted).
+    ///
+    /// A short text shares too few words with its event's other reports for a cosine to say
+    /// which of two pieces of one event it belongs to, and the online pass leaves such events
+    /// split into pieces. Here the stories of short texts are read as a mixture of word
+    /// distributions (the Dirichlet multinomial mixture of short-text clustering, GSDMM: Yin
+    /// and Wang, KDD 2014): a short text is likelier in a story whose units use its words
+    /// often, and in a larger story (a story's count of units is its prior weight). Each unit
+    /// in turn is taken out of its story and put back in the story among its candidates where
+    /// it is likeliest, or left where it is (a unit alone in its story weighs a story of its
+    /// own at [`Params::refine_alpha`]); rounds repeat until no unit moves (at most
+    /// [`REFINE_ROUNDS`]). Each move raises the likelihood of the whole assignment, so pieces
+    /// of one event gather, round by round, into the piece its words point to. A story is
+    /// read through the units passed in (their words, counted once each), so only stories all
+    /// of whose units are passed in take part, and only stories of short texts on average: a
+    /// headline is always unlikely under the words of long articles, however well it fits
+    /// their event. `analyze` passes every unit once the stream is closed; `ingest` does not
+    /// call it (its batches' stories hold units of earlier batches). Returns how many units
+    /// moved.
+    ///
+    /// On MStream (titles only) it takes NMI from 0.882 / 0.889 (News / News-T) to 0.919 /
+    /// 0.916; on ECB+ train and dev cut to headlines, pairwise F1 from 0.686 to 0.704.
+    pub fn refine<'u>(&mut self, units: impl IntoIterator<Item = (Unit<'u>, &'u str)>) -> usize {
+        if self.params.short_terms == 0 || self.params.refine_beta <= 0.0 {
+            return 0;
+        }
+        let mut short = Vec::new();
+        let mut vocabulary = text::FastSet::default();
+        for (unit, assigned) in units {
+            let Some(&s) = self.by_id.get(self.story_of(unit.key, assigned)) else {
+                continue;
+            };
+            let c = count(unit.title, unit.text);
+            if c.parts[BODY].is_empty() || c.parts[BODY].len() > self.params.short_terms as usize {
+                continue;
+            }
+            let f = self.weigh_unit(&c, self.sublinear(&c.parts[BODY]), unit.published);
+            vocabulary.extend(f.raw[BODY].iter().map(|e| e.0));
+            short.push(Pending {
+                key: unit.key.to_string(),
+                terms: f.size().1,
+                raw: f.raw,
+                day: f.day,
+                story: s,
+                seq: 0,
+            });
+        }
+        let mut r = Refinement {
+            // The prior's total mass over the words of these texts (V times β).
+            mass: vocabulary.len() as f64 * f64::from(self.params.refine_beta),
+            ..Refinement::default()
+        };
+        for p in &short {
+            r.add(self.current(p.story), p, 1.0);
+        }
+        let mut moved = 0;
+        for _ in 0..REFINE_ROUNDS {
+            // The stories these units are in, by every term of theirs: the candidate index
+            // holds a story's strongest few, and a headline's words are often not among them.
+            r.by_term.clear();
+            let mut held: Vec<u32> = r.counts.keys().copied().collect();
+            held.sort_unstable();
+            for s in held {
+                for &h in r.counts[&s].keys() {
+                    r.by_term.entry(h).or_default().push(s);
+                }
+            }
+            let mut round = 0;
+            for p in &mut short {
+                round += usize::from(self.refit(p, &mut r));
+            }
+            moved += round;
+            if round == 0 {
+                break;
+            }
+        }
+        moved
+    }
+
+    /// Whether story `s` takes part in a refinement: a story of short texts on average, all
+    /// of whose units are being refined (the mixture reads a story through them: a story with
+    /// units of earlier batches is left as it is, and so are its units).
+    fn refinable(&self, s: u32, r: &Refinement) -> bool {
+        let st = &self.stories[s as usize];
+        !st.gone
+            && !st.archived
+            && r.units.get(&s) == Some(&st.units)
+            && r.terms[&s] <= u64::from(self.params.short_terms) * u64::from(st.units)
+    }
+
+    /// The log likelihood of short unit `p` in story `s` under the mixture (see
+    /// [`Clusterer::refine`]), up to a constant; `member`: `p` is in `s` and is taken out.
+    /// A story alone holding `p` reads as a story of its own. A text's words count once each
+    /// (a headline that is also its text's first line holds each of them twice).
+    fn likelihood(&self, s: u32, p: &Pending, r: &Refinement, member: bool) -> f64 {
+        let beta = f64::from(self.params.refine_beta);
+        let take = if member { 1.0 } else { 0.0 };
+        let units = f64::from(r.units.get(&s).copied().unwrap_or(0)) - take;
+        let len = p.raw[BODY].len();
+        let terms = r.terms.get(&s).copied().unwrap_or(0) as f64 - take * len as f64;
+        let mut l = if units > 0.0 {
+            units.ln()
+        } else {
+            f64::from(self.params.refine_alpha).ln()
+        };
+        let counts = r.counts.get(&s);
+        for &(h, _) in &p.raw[BODY] {
+            let n = counts.and_then(|c| c.get(&h)).copied().unwrap_or(0.0) - take;
+            l += (n.max(0.0) + beta).ln();
+        }
+        for i in 0..len {
+            l -= (terms.max(0.0) + r.mass + i as f64).ln();
+        }
+        l
+    }
+
+    /// One step of [`Clusterer::refine`] for short unit `p`: whether it moved.
+    fn refit(&mut self, p: &mut Pending, r: &mut Refinement) -> bool {
+        let s = self.current(p.story);
+        if !self.refinable(s, r) {
+            return false;
+        }
+        let own = self.likelihood(s, p, r, true);
+        let (w, _) = self.df.weigh_all(&p.raw);
+        let mut candidates = self.candidates(&w);
+        let mut shared: FastMap<u32, u32> = FastMap::default();
+        for (h, _) in &p.raw[BODY] {
+            // A word in very many stories says little of which one, and scoring them all would
+            // cost more than the rest of the refinement.
+            match r.by_term.get(h) {
+                Some(list) if list.len() <= REFINE_POSTINGS => {
+                    for &c in list {
+                        *shared.entry(self.current(c)).or_default() += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut ranked: Vec<(u32, u32)> = shared.into_iter().collect();
+        ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        candidates.extend(ranked.into_iter().take(REFINE_CANDIDATES).map(|e| e.0));
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut best: Option<(u32, f64)> = None;
+        for c in candidates {
+            if c == s || !self.refinable(c, r) {
+                continue;
+            }
+            let l = self.likelihood(c, p, r, false);
+            if l > own && best.is_none_or(|b| l > b.1) {
+                best = Some((c, l));
+            }
+        }
+        let Some((c, _)) = best else {
+            return false;
+        };
+        if self.stories[s as usize].units <= 1 {
+            self.merge(c, s);
+        } else {
+            self.release(s, &p.raw, p.terms);
+            self.absorb(c, &p.raw, (1, p.terms), (p.day, p.day), None, Vec::new());
+        }
+        r.add(s, p, -1.0);
+        r.add(c, p, 1.0);
+        p.story = c;
+        let id = self.stories[c as usize].id.clone();
+        self.moved.insert(p.key.clone(), id.clone());
+        if self.tracking {
+            self.new_moves.push((p.key.clone(), id));
+        }
+        true
+    }
+
     /// Gives the pending units read from a store their vectors again, from their text (read
     /// with the document frequencies of now; nothing is counted): `read` returns a unit's
     /// title, text and publication date by its key, or `None` if it is gone. Call once after
@@ -2642,5 +2881,139 @@ mod tests {
         // A clock stored before pending units were kept reads none.
         let old: Clock = serde_json::from_str(r#"{"units":3,"seq":3,"newest_day":null}"#).unwrap();
         assert!(old.pending.is_empty());
+    }
+
+    // Headlines of two events, as a feed of titles gives them (lower-cased, no names).
+    const DAM: [&str; 5] = [
+        "reservoir dam breach floods valley farms",
+        "valley farms flooded after reservoir dam gives way",
+        "dam breach forces valley evacuation",
+        "reservoir breach evacuation valley farms",
+        "engineers inspect breached reservoir dam",
+    ];
+    const FERRY: [&str; 4] = [
+        "ferry crews strike over harbour pay",
+        "harbour ferry strike strands commuters",
+        "ferry union extends harbour strike",
+        "commuters stranded ferry strike harbour",
+    ];
+
+    /// A clusterer holding the headlines put in stories by hand (`restore`), as an online pass
+    /// may have left them: (key, headline, story).
+    fn placed(units: &[(String, &'static str, String)]) -> Clusterer {
+        let mut c = Clusterer::default();
+        for (k, t, s) in units {
+            c.restore(&unit(k, t, t, ""), s);
+        }
+        c
+    }
+
+    fn headlines() -> Vec<(String, &'static str, String)> {
+        // The dam's first two headlines opened a story of their own, apart from the rest.
+        let mut units: Vec<(String, &'static str, String)> = DAM
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                (
+                    format!("d{i}"),
+                    *t,
+                    if i < 2 { "dam-a" } else { "dam-b" }.into(),
+                )
+            })
+            .collect();
+        units.extend(
+            FERRY
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (format!("f{i}"), *t, "ferry".into())),
+        );
+        units
+    }
+
+    fn refined(c: &mut Clusterer, units: &[(String, &'static str, String)]) -> Vec<String> {
+        let moved = c.refine(
+            units
+                .iter()
+                .map(|(k, t, s)| (unit(k, t, t, ""), s.as_str())),
+        );
+        assert!(moved > 0);
+        units
+            .iter()
+            .map(|(k, _, s)| c.story_of(k, s).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn refine_gathers_pieces_of_an_event_told_in_headlines() {
+        let units = headlines();
+        let mut c = placed(&units);
+        let got = refined(&mut c, &units);
+        let dam: std::collections::BTreeSet<&String> = got[..DAM.len()].iter().collect();
+        let ferry: std::collections::BTreeSet<&String> = got[DAM.len()..].iter().collect();
+        assert_eq!((dam.len(), ferry.len()), (1, 1), "{got:?}");
+        assert_ne!(dam, ferry);
+        // Moves are reported for a store, and the story states follow them.
+        let changes = c.take_changes();
+        assert!(!changes.moves.is_empty() || !changes.merges.is_empty());
+        let held: u32 = c.stories().map(|s| s.units).sum();
+        assert_eq!(held, units.len() as u32);
+        assert_eq!(c.stories().filter(|s| s.units > 0).count(), 2);
+    }
+
+    #[test]
+    fn refine_puts_a_stray_headline_back_with_its_event() {
+        let mut units = headlines();
+        // A dam headline sits in the ferry story (its words only the dam's story holds).
+        units[4].2 = "ferry".into();
+        let mut c = placed(&units);
+        let got = refined(&mut c, &units);
+        assert_eq!(got[4], got[2]);
+        assert!(got[5..].iter().all(|s| *s == got[5] && *s != got[4]));
+    }
+
+    #[test]
+    fn refine_is_deterministic() {
+        let units = headlines();
+        let (mut a, mut b) = (placed(&units), placed(&units));
+        assert_eq!(refined(&mut a, &units), refined(&mut b, &units));
+    }
+
+    #[test]
+    fn refine_leaves_long_texts_and_stories_it_does_not_see_whole() {
+        // Article-length texts: a cosine places them well, and a headline's mixture does not
+        // fit them. The second Vellmar report sits apart, and stays.
+        let long = [
+            ("fa", QUAKE_A, "s1"),
+            ("fa2", QUAKE_A2, "s2"),
+            ("fb", QUAKE_B, "s3"),
+        ];
+        let mut c = Clusterer::default();
+        for (k, x, s) in long {
+            c.restore(&unit(k, "Quake", x, ""), s);
+        }
+        let moved = c.refine(long.iter().map(|&(k, x, s)| (unit(k, "Quake", x, ""), s)));
+        assert_eq!(moved, 0);
+        // A story holding units not passed in (of earlier batches) is left as it is: the
+        // mixture would read it through part of its units. Here the dam's first piece lacks
+        // its first headline, and nothing else is out of place.
+        let units = headlines();
+        let mut c = placed(&units);
+        let some = &units[1..];
+        let moved = c.refine(some.iter().map(|(k, t, s)| (unit(k, t, t, ""), s.as_str())));
+        assert_eq!(moved, 0);
+        assert_eq!(c.story_of("d1", "dam-a"), "dam-a");
+    }
+
+    #[test]
+    fn refine_is_off_without_short_terms() {
+        let units = headlines();
+        let mut c = placed(&units);
+        c.params.short_terms = 0;
+        let moved = c.refine(
+            units
+                .iter()
+                .map(|(k, t, s)| (unit(k, t, t, ""), s.as_str())),
+        );
+        assert_eq!(moved, 0);
     }
 }
