@@ -7,7 +7,7 @@
 //! by `tools/fit_length.py`. The grid is split over the machine's cores.
 //!
 //! usage: python3 tools/tune_reports.py DIR (writes the reports, prints the line below)
-//!        cargo run --release --example tune_stories -- [--settle | --joint] GOLD.jsonl
+//!        cargo run --release --example tune_stories -- [--settle | --joint | --refine] GOLD.jsonl
 //!            REPORT.json [REPORT.json ...]
 //!
 //! Each REPORT is `storyline analyze` output over some of the articles; its families are fed to
@@ -195,9 +195,13 @@ fn main() {
     if joint {
         args.remove(0);
     }
+    let refine = args.first().is_some_and(|a| a == "--refine");
+    if refine {
+        args.remove(0);
+    }
     if args.len() < 2 {
         eprintln!(
-            "usage: tune_stories [--settle | --joint] GOLD.jsonl REPORT.json [REPORT.json ...]"
+            "usage: tune_stories [--settle | --joint | --refine] GOLD.jsonl REPORT.json [REPORT.json ...]"
         );
         std::process::exit(2);
     }
@@ -274,9 +278,22 @@ fn main() {
             }
         }
     }
+    if refine {
+        // The refinement of short texts (`Clusterer::refine`): only the headline runs read it
+        // (seven words each, so the bound on a short text's length is not searched here).
+        for refine_beta in [0.0, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3] {
+            for refine_alpha in [0.1, 1.0] {
+                grid.push(Params {
+                    refine_beta,
+                    refine_alpha,
+                    ..Params::default()
+                });
+            }
+        }
+    }
     for threshold in [0.35, 0.4, 0.45, 0.5, 0.55, 0.6]
         .into_iter()
-        .filter(|_| !settle && !joint)
+        .filter(|_| !settle && !joint && !refine)
     {
         for w_names in [0.15, 0.3, 0.45, 0.6] {
             for merge_margin in [f32::INFINITY, -0.05, 0.0, 0.05, 0.1] {
