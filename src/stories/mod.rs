@@ -1978,6 +1978,12 @@ impl Clusterer {
             let Some(&s) = self.by_id.get(self.story_of(unit.key, assigned)) else {
                 continue;
             };
+            // An article is told from a headline by its first words, before it is read whole
+            // (reading it is most of what assigning it cost).
+            let bound = 8 * self.params.short_terms as usize;
+            if text::words(unit.text).nth(bound).is_some() {
+                continue;
+            }
             let c = count(unit.title, unit.text);
             if c.parts[BODY].is_empty() || c.parts[BODY].len() > self.params.short_terms as usize {
                 continue;
