@@ -137,49 +137,39 @@ pub fn assemble(articles: Vec<Article>, errors: Vec<InputError>) -> Report {
     let mut clusterer = stories::Clusterer::default();
     // No store keeps this run's clusterer: nothing to record for one.
     clusterer.set_tracking(false);
+    // A unit is its family, read through its original.
+    let original_of = |f: &copies::Family| index_of.get(f.original.as_str()).map(|&i| &articles[i]);
+    fn unit<'a>(key: &'a str, a: Option<&'a Article>, text: &'a str) -> stories::Unit<'a> {
+        stories::Unit {
+            key,
+            title: a.and_then(|a| a.title.as_deref()),
+            text,
+            published: a.and_then(|a| a.published.as_deref()),
+        }
+    }
     let mut assigned: Vec<(&str, String)> = Vec::with_capacity(families.len());
     for id in stories::families_in_arrival_order(&published, &family_of) {
         let Some(f) = family.get(id) else { continue };
-        let original = index_of.get(f.original.as_str()).map(|&i| &articles[i]);
+        let original = original_of(f);
         let text = original.map(|a| a.text()).unwrap_or_default();
-        let unit = stories::Unit {
-            key: &f.id,
-            title: original.and_then(|a| a.title.as_deref()),
-            text: &text,
-            published: original.and_then(|a| a.published.as_deref()),
-        };
-        assigned.push((&f.id, clusterer.add(&unit).story));
+        assigned.push((&f.id, clusterer.add(&unit(&f.id, original, &text)).story));
     }
     // The batch is the whole stream: every unit has settled.
     clusterer.close();
     // Short texts (headlines) gather into the pieces their words point to.
-    let texts: Vec<(&str, Option<&Article>)> = assigned
+    let originals: Vec<(Option<&Article>, String)> = assigned
         .iter()
         .map(|(f, _)| {
-            let original = family
-                .get(f)
-                .and_then(|fam| index_of.get(fam.original.as_str()))
-                .map(|&i| &articles[i]);
-            (*f, original)
+            let original = family.get(f).and_then(|f| original_of(f));
+            (original, original.map(|a| a.text()).unwrap_or_default())
         })
         .collect();
-    let bodies: Vec<String> = texts
-        .iter()
-        .map(|(_, a)| a.map(|a| a.text()).unwrap_or_default())
-        .collect();
-    clusterer.refine(texts.iter().zip(&bodies).zip(&assigned).map(
-        |(((f, a), text), (_, story))| {
-            (
-                stories::Unit {
-                    key: f,
-                    title: a.and_then(|a| a.title.as_deref()),
-                    text,
-                    published: a.and_then(|a| a.published.as_deref()),
-                },
-                story.as_str(),
-            )
-        },
-    ));
+    clusterer.refine(
+        assigned
+            .iter()
+            .zip(&originals)
+            .map(|((f, story), (a, text))| (unit(f, *a, text), story.as_str())),
+    );
     let mut story_of_family: HashMap<String, String> = HashMap::new();
     let mut story_order: Vec<String> = Vec::new();
     let mut story_families: HashMap<String, Vec<String>> = HashMap::new();

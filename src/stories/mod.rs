@@ -735,6 +735,42 @@ fn cosine(unit_idf: &[(u64, f32)], raw: &[(u64, f32)], norm: f32) -> f32 {
     s / norm
 }
 
+/// Sums the weights of `postings` (story, weight) by story, and keeps the `keep` stories with
+/// the largest sums (ties to the lower story), unordered. Summed in `sums`, a dense array by
+/// story (all zero between calls, and left so), not a hash map: sized for every posting, the
+/// map was a fresh allocation per unit, and hashing each posting cost more than the sum.
+fn tally(
+    sums: &mut Vec<f32>,
+    stories: usize,
+    postings: impl IntoIterator<Item = (u32, f32)>,
+    keep: usize,
+) -> Vec<(u32, f32)> {
+    if sums.len() < stories {
+        sums.resize(stories, 0.0);
+    }
+    let mut c: Vec<(u32, f32)> = Vec::new();
+    for (s, x) in postings {
+        let sum = &mut sums[s as usize];
+        if *sum == 0.0 {
+            c.push((s, 0.0));
+        }
+        *sum += x;
+    }
+    for e in &mut c {
+        e.1 = std::mem::take(&mut sums[e.0 as usize]);
+    }
+    if c.len() > keep && keep > 0 {
+        c.select_nth_unstable_by(keep - 1, by_weight);
+        c.truncate(keep);
+    }
+    c
+}
+
+/// Larger weight first, ties to the lower story.
+fn by_weight(a: &(u32, f32), b: &(u32, f32)) -> std::cmp::Ordering {
+    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+}
+
 fn normalise(v: &mut [(u64, f32)]) {
     let n = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
     if n > 0.0 {
@@ -949,8 +985,6 @@ struct Refinement {
     terms: FastMap<u32, u64>,
     counts: FastMap<u32, FastMap<u64, f64>>,
     by_term: FastMap<u64, Vec<u32>>,
-    /// Per story, while a unit's candidates are counted (all zero between units).
-    shared: Vec<u32>,
     /// ln(k + β) and ln(k + mass) for small whole k: the likelihood takes a few per candidate.
     ln_beta: Vec<f64>,
     ln_mass: Vec<f64>,
@@ -1336,33 +1370,14 @@ impl Clusterer {
                 }
             }
         }
-        // Summed in a dense array by story, not a hash map: sized for every posting, the map
-        // was a fresh allocation per unit, and hashing each posting cost more than the sum.
         let mut sums = std::mem::take(&mut self.scratch);
-        if sums.len() < self.stories.len() {
-            sums.resize(self.stories.len(), 0.0);
-        }
-        let mut c: Vec<(u32, f32)> = Vec::new();
-        for (list, x) in lists {
-            for &s in list {
-                let sum = &mut sums[s as usize];
-                if *sum == 0.0 {
-                    c.push((s, 0.0));
-                }
-                *sum += x;
-            }
-        }
-        for e in &mut c {
-            e.1 = std::mem::take(&mut sums[e.0 as usize]);
-        }
+        let postings = lists
+            .into_iter()
+            .flat_map(|(list, x)| list.iter().map(move |&s| (s, x)));
+        let mut c = tally(&mut sums, self.stories.len(), postings, MAX_CANDIDATES);
         self.scratch = sums;
-        // Only the first few are wanted: they are selected, and only they are sorted.
-        let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        if c.len() > MAX_CANDIDATES {
-            c.select_nth_unstable_by(MAX_CANDIDATES - 1, order);
-            c.truncate(MAX_CANDIDATES);
-        }
-        c.sort_unstable_by(order);
+        // Only the first few are wanted: only they are sorted.
+        c.sort_unstable_by(by_weight);
         c.into_iter().map(|x| x.0).collect()
     }
 
@@ -1873,8 +1888,14 @@ impl Clusterer {
         let Some((c, _)) = best.filter(|b| b.1 > own) else {
             return false;
         };
+        self.move_unit(p, s, c);
+        true
+    }
+
+    /// Moves unit `p` from story `s` to story `c` (a story it was alone in goes into `c`), and
+    /// records the move for [`Clusterer::story_of`] and a store.
+    fn move_unit(&mut self, p: &mut Pending, s: u32, c: u32) {
         if self.stories[s as usize].units <= 1 {
-            // Alone in its story: the story goes into the other.
             self.merge(c, s);
         } else {
             self.release(s, &p.raw, p.terms);
@@ -1886,7 +1907,6 @@ impl Clusterer {
         if self.tracking {
             self.new_moves.push((p.key.clone(), id));
         }
-        true
     }
 
     /// Takes a unit's vectors and size out of story `s` (its labels, title and time span
@@ -2098,39 +2118,21 @@ impl Clusterer {
         let own = self.likelihood(s, p, r, true);
         let (w, _) = self.df.weigh_all(&p.raw);
         let mut candidates = self.candidates(&w);
-        // Stories sharing its words, counted in a dense array by story (see `candidates`).
-        let mut shared = std::mem::take(&mut r.shared);
-        shared.resize(self.stories.len(), 0);
-        let mut ranked: Vec<(u32, u32)> = Vec::new();
-        for (h, _) in &p.raw[BODY] {
-            // A word in very many stories says little of which one, and scoring them all would
-            // cost more than the rest of the refinement.
-            match r.by_term.get(h) {
-                Some(list) if list.len() <= REFINE_POSTINGS => {
-                    for &c in list {
-                        // A story merged away since the round began took no one else's units.
-                        if self.stories[c as usize].gone {
-                            continue;
-                        }
-                        if shared[c as usize] == 0 {
-                            ranked.push((c, 0));
-                        }
-                        shared[c as usize] += 1;
-                    }
-                }
-                _ => {}
-            }
-        }
-        for e in &mut ranked {
-            e.1 = std::mem::take(&mut shared[e.0 as usize]);
-        }
-        r.shared = shared;
-        let order = |a: &(u32, u32), b: &(u32, u32)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
-        if ranked.len() > REFINE_CANDIDATES {
-            ranked.select_nth_unstable_by(REFINE_CANDIDATES - 1, order);
-            ranked.truncate(REFINE_CANDIDATES);
-        }
-        candidates.extend(ranked.into_iter().map(|e| e.0));
+        // And the stories sharing most of its words. A word in very many stories says little
+        // of which one, and scoring them all would cost more than the rest of the refinement;
+        // a story merged away since the round began took no one else's units.
+        let stories = &self.stories;
+        let postings = p.raw[BODY]
+            .iter()
+            .filter_map(|(h, _)| r.by_term.get(h))
+            .filter(|list| list.len() <= REFINE_POSTINGS)
+            .flatten()
+            .filter(|&&c| !stories[c as usize].gone)
+            .map(|&c| (c, 1.0));
+        let mut sums = std::mem::take(&mut self.scratch);
+        let shared = tally(&mut sums, self.stories.len(), postings, REFINE_CANDIDATES);
+        self.scratch = sums;
+        candidates.extend(shared.into_iter().map(|e| e.0));
         candidates.sort_unstable();
         candidates.dedup();
         let mut best: Option<(u32, f64)> = None;
@@ -2146,20 +2148,9 @@ impl Clusterer {
         let Some((c, _)) = best else {
             return false;
         };
-        if self.stories[s as usize].units <= 1 {
-            self.merge(c, s);
-        } else {
-            self.release(s, &p.raw, p.terms);
-            self.absorb(c, &p.raw, (1, p.terms), (p.day, p.day), None, Vec::new());
-        }
+        self.move_unit(p, s, c);
         r.add(s, p, -1.0);
         r.add(c, p, 1.0);
-        p.story = c;
-        let id = self.stories[c as usize].id.clone();
-        self.moved.insert(p.key.clone(), id.clone());
-        if self.tracking {
-            self.new_moves.push((p.key.clone(), id));
-        }
         true
     }
 
