@@ -220,6 +220,7 @@ fn main() {
             title: Some(&title),
             text: &text,
             published: Some(&date),
+            language: None,
         });
         let took = t.elapsed();
         busy += took.as_secs_f64();

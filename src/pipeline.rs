@@ -145,6 +145,7 @@ pub fn assemble(articles: Vec<Article>, errors: Vec<InputError>) -> Report {
             title: a.and_then(|a| a.title.as_deref()),
             text,
             published: a.and_then(|a| a.published.as_deref()),
+            language: a.and_then(|a| a.language.as_deref()),
         }
     }
     let mut assigned: Vec<(&str, String)> = Vec::with_capacity(families.len());

@@ -807,6 +807,7 @@ fn insert_article(
                     title: a.title.as_deref(),
                     text: &text,
                     published: a.published.as_deref(),
+                    language: a.language.as_deref(),
                 })
                 .story
         }
@@ -873,10 +874,10 @@ fn insert_article(
             }
             // A member that left its family (no longer a copy of its original) may found one,
             // which is placed in a story as any newcomer.
-            let (title, text, published): (Option<String>, String, Option<String>) = tx.query_row(
-                "SELECT title, text, published FROM articles WHERE id = ?1",
+            let (title, text, published, language): stories::Stored = tx.query_row(
+                "SELECT title, text, published, language FROM articles WHERE id = ?1",
                 [&ids[slot]],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )?;
             let story = clusterer
                 .add(&stories::Unit {
@@ -884,6 +885,7 @@ fn insert_article(
                     title: title.as_deref(),
                     text: &text,
                     published: published.as_deref(),
+                    language: language.as_deref(),
                 })
                 .story;
             tx.execute(
@@ -963,7 +965,7 @@ fn load_clusterer(tx: &Transaction) -> rusqlite::Result<stories::Clusterer> {
     let Some(clock) = clock.and_then(|c| serde_json::from_slice::<stories::Clock>(&c).ok()) else {
         let mut c = stories::Clusterer::default();
         let mut q = tx.prepare(
-            "SELECT f.id, f.story, a.title, a.text, a.published FROM families f
+            "SELECT f.id, f.story, a.title, a.text, a.published, a.language FROM families f
              JOIN articles a ON a.id = f.original ORDER BY f.seq",
         )?;
         let rows = q.query_map([], |r| {
@@ -973,16 +975,18 @@ fn load_clusterer(tx: &Transaction) -> rusqlite::Result<stories::Clusterer> {
                 r.get::<_, Option<String>>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
             ))
         })?;
         for row in rows {
-            let (fam, story, title, text, published) = row?;
+            let (fam, story, title, text, published, language) = row?;
             c.restore(
                 &stories::Unit {
                     key: &fam,
                     title: title.as_deref(),
                     text: &text,
                     published: published.as_deref(),
+                    language: language.as_deref(),
                 },
                 &story,
             );
@@ -1011,13 +1015,13 @@ fn load_clusterer(tx: &Transaction) -> rusqlite::Result<stories::Clusterer> {
     let mut c = stories::Clusterer::load(stories::Params::default(), clock, df, states, merges);
     // Units still waiting for their second look are read again from their family's original.
     let mut q = tx.prepare(
-        "SELECT a.title, a.text, a.published FROM families f
+        "SELECT a.title, a.text, a.published, a.language FROM families f
          JOIN articles a ON a.id = f.original WHERE f.id = ?1",
     )?;
     let mut failed = None;
     c.refill(|key| {
         match q
-            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
             .optional()
         {
             Ok(unit) => unit,

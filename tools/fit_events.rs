@@ -106,11 +106,15 @@ fn trace(items: &[Item], params: Params, gold: &HashMap<String, String>) -> Vec<
 }
 
 /// Fits sigmoid(theta . (z, x)) by Newton's method; theta[0] is the score's weight.
+///
+/// Each evidence weight keeps the sign `event::SIGNS` gives it: one that would cross zero is held
+/// there (out of the system, as an active-set method does) for the rest of the fit.
 fn fit(samples: &[Sample], l2: f64) -> [f64; event::FEATURES + 1] {
     const N: usize = event::FEATURES + 1;
     let mut theta = [0.0; N];
     theta[0] = 1.0;
-    for _ in 0..50 {
+    let mut held = [false; N];
+    for _ in 0..100 {
         let mut g = [0.0; N];
         let mut h = [[0.0; N]; N];
         for (z, x, y) in samples {
@@ -133,15 +137,60 @@ fn fit(samples: &[Sample], l2: f64) -> [f64; event::FEATURES + 1] {
             h[i][i] += l2;
         }
         h[0][0] += 1e-9;
+        for i in (0..N).filter(|&i| held[i]) {
+            g[i] = 0.0;
+            h[i] = [0.0; N];
+            for row in h.iter_mut() {
+                row[i] = 0.0;
+            }
+            h[i][i] = 1.0;
+        }
         let step = solve(h, g);
         for i in 0..N {
             theta[i] += step[i];
         }
-        if step.iter().map(|s| s.abs()).fold(0.0, f64::max) < 1e-7 {
-            break;
+        let mut crossed = false;
+        for i in 1..N {
+            if f64::from(event::SIGNS[i - 1]) * theta[i] < 0.0 {
+                theta[i] = 0.0;
+                held[i] = true;
+                crossed = true;
+            }
+        }
+        if !crossed && step.iter().map(|s| s.abs()).fold(0.0, f64::max) < 1e-7 {
+            // Converged with some weights held: release those the likelihood would move the
+            // allowed way (their gradient at 0 points along their sign), and go on.
+            let grad = gradient(samples, &theta, l2);
+            let mut released = false;
+            for i in 1..N {
+                if held[i] && f64::from(event::SIGNS[i - 1]) * grad[i] > 1e-6 {
+                    held[i] = false;
+                    released = true;
+                }
+            }
+            if !released {
+                break;
+            }
         }
     }
     theta
+}
+
+/// The gradient of the penalised log-likelihood at `theta`.
+fn gradient(samples: &[Sample], theta: &[f64; event::FEATURES + 1], l2: f64) -> Vec<f64> {
+    let mut g = vec![0.0; theta.len()];
+    for (z, x, y) in samples {
+        let v: Vec<f64> = std::iter::once(*z).chain(x.iter().copied()).collect();
+        let s: f64 = theta.iter().zip(&v).map(|(t, x)| t * x).sum();
+        let r = f64::from(u8::from(*y)) - 1.0 / (1.0 + (-s).exp());
+        for (gi, vi) in g.iter_mut().zip(&v) {
+            *gi += r * vi;
+        }
+    }
+    for i in 1..g.len() {
+        g[i] -= l2 * theta[i];
+    }
+    g
 }
 
 /// Solves `a x = b` by Gaussian elimination with partial pivoting.

@@ -13,6 +13,7 @@ pub struct Item {
     pub title: Option<String>,
     pub text: String,
     pub published: Option<String>,
+    pub language: Option<String>,
     pub articles: Vec<String>,
 }
 
@@ -52,6 +53,7 @@ pub fn units(report: &Value) -> Vec<Item> {
                 title: a["title"].as_str().map(String::from),
                 text: a["text"].as_str().unwrap_or("").to_string(),
                 published: a["published"].as_str().map(String::from),
+                language: a["language"].as_str().map(String::from),
                 articles: members.remove(f).unwrap_or_default(),
                 key: f.to_string(),
             })
@@ -66,6 +68,7 @@ impl Item {
             title: self.title.as_deref(),
             text: &self.text,
             published: self.published.as_deref(),
+            language: self.language.as_deref(),
         }
     }
 }

@@ -74,6 +74,7 @@ fn headline(it: &Item) -> Item {
         title: Some(text.clone()),
         text,
         published: it.published.clone(),
+        language: it.language.clone(),
         articles: it.articles.clone(),
     }
 }
