@@ -280,7 +280,8 @@ pub struct IngestSummary {
 /// little work and that memory stays bounded.
 pub const INGEST_BATCH: usize = 256;
 
-/// Streams pages into the store batch by batch (see [`crate::store`] for why it is idempotent).
+/// Streams pages into the store batch by batch (see [`crate::store`] for why it is idempotent),
+/// then closes the stream as `analyze` does ([`crate::store::Store::close_stream`]).
 pub fn ingest<P: AsRef<str>>(
     store: &mut crate::store::Store,
     paths: &[P],
@@ -289,6 +290,7 @@ pub fn ingest<P: AsRef<str>>(
 ) -> Result<IngestSummary, crate::store::StoreError> {
     let mut summary = IngestSummary::default();
     let mut source = Source::new(paths, options.limits);
+    let since = store.stream_mark()?;
     loop {
         let items: Vec<_> = source.by_ref().take(INGEST_BATCH).collect();
         if items.is_empty() {
@@ -351,5 +353,7 @@ pub fn ingest<P: AsRef<str>>(
         summary.errors.extend(failures.into_iter().map(|(_, e)| e));
         progress(&summary);
     }
+    // An ingest is a closed batch, as `analyze` is: it ends the same way.
+    store.close_stream(since)?;
     Ok(summary)
 }

@@ -366,6 +366,70 @@ impl Store {
         Ok(count)
     }
 
+    /// Where the stream of families stands: the place of the latest family stored (0 in an
+    /// empty store). [`Store::close_stream`] takes it from before an ingest.
+    pub fn stream_mark(&self) -> Result<i64> {
+        self.conn
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM families", [], |r| {
+                r.get(0)
+            })
+            .map_err(self.err())
+    }
+
+    /// Ends an ingest as `analyze` ends its run, so that both reach the same stories on the
+    /// same stream: every unit still pending gets its second look now, stories opened apart
+    /// are merged, and the short texts of the families stored after `since` (see
+    /// [`Store::stream_mark`]) are refined as a mixture among the stories they alone make up
+    /// (stories holding units of earlier ingests are left as they are; see
+    /// [`stories::Clusterer::refine`]). Returns how many units the refinement moved.
+    pub fn close_stream(&mut self, since: i64) -> Result<usize> {
+        let path = self.path.clone();
+        let err = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        let mut clusterer = match self.clusterer.take() {
+            Some(c) => c,
+            None => load_clusterer(&tx).map_err(err)?,
+        };
+        clusterer.close();
+        let units: Vec<(String, String, stories::Stored)> = {
+            let mut q = tx
+                .prepare(
+                    "SELECT f.id, f.story, a.title, a.text, a.published, a.language FROM families f
+                     JOIN articles a ON a.id = f.original WHERE f.seq > ?1 ORDER BY f.seq",
+                )
+                .map_err(err)?;
+            let rows = q
+                .query_map([since], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        (r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?),
+                    ))
+                })
+                .map_err(err)?;
+            rows.collect::<rusqlite::Result<_>>().map_err(err)?
+        };
+        let moved = clusterer.refine(units.iter().map(|(key, story, u)| {
+            (
+                stories::Unit {
+                    key,
+                    title: u.0.as_deref(),
+                    text: &u.1,
+                    published: u.2.as_deref(),
+                    language: u.3.as_deref(),
+                },
+                story.as_str(),
+            )
+        }));
+        save_clusterer(&tx, &mut clusterer).map_err(err)?;
+        tx.commit().map_err(err)?;
+        self.clusterer = Some(clusterer);
+        Ok(moved)
+    }
+
     /// Stories, newest first (by latest publication date, then by latest arrival).
     pub fn stories(&self, limit: usize) -> Result<Vec<StoryRow>> {
         let mut stmt = self

@@ -924,3 +924,101 @@ fn broken_dates_missing_titles_and_bare_titles_still_make_sensible_stories() {
         assert!(!first.starts_with("1970"), "{s}");
     }
 }
+
+/// Each article's story, by origin, as `analyze` reports them.
+fn stories_by_origin(report: &Value) -> std::collections::BTreeMap<String, String> {
+    report["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let s = |k: &str| a[k].as_str().unwrap().to_string();
+            (s("origin"), s("story"))
+        })
+        .collect()
+}
+
+/// Whether two partitions of the same keys put every pair of keys together alike.
+fn same_partition(
+    a: &std::collections::BTreeMap<String, String>,
+    b: &std::collections::BTreeMap<String, String>,
+) -> bool {
+    let mut pairs: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    let mut back: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    a.len() == b.len()
+        && a.iter().all(|(k, x)| {
+            let Some(y) = b.get(k) else { return false };
+            *pairs.entry(x).or_insert(y) == y.as_str() && *back.entry(y).or_insert(x) == x.as_str()
+        })
+}
+
+#[test]
+fn ingest_reaches_the_stories_analyze_does_on_the_same_stream() {
+    // Headlines of eight invented events, each three of its own six words among three words
+    // every event uses, more than one ingest batch of them: such short texts are gathered by
+    // the refinement once a stream closes, which `ingest` does as `analyze` does (without it,
+    // the two disagreed on this stream).
+    const SYLLABLES: [&str; 8] = ["ka", "lo", "mi", "ru", "te", "zo", "vi", "nu"];
+    const COMMON: [&str; 10] = [
+        "city",
+        "officials",
+        "plan",
+        "report",
+        "residents",
+        "police",
+        "council",
+        "week",
+        "mayor",
+        "board",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("headlines.jsonl");
+    let mut lines = String::new();
+    let mut seed = 11u64;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize % n
+    };
+    for i in 0..600 {
+        let event = i % 8;
+        let mut words: Vec<String> = (0..3)
+            .map(|_| {
+                let j = next(6);
+                format!(
+                    "{}{}{}",
+                    SYLLABLES[event],
+                    SYLLABLES[j],
+                    SYLLABLES[(event + j) % 8]
+                )
+            })
+            .collect();
+        words.extend((0..3).map(|_| COMMON[next(COMMON.len())].to_string()));
+        let text = words.join(" ");
+        lines.push_str(&serde_json::json!({"url": format!("h{i}"), "text": text}).to_string());
+        lines.push('\n');
+    }
+    std::fs::write(&corpus, lines).unwrap();
+    let corpus = corpus.to_str().unwrap();
+    let analyzed = stories_by_origin(&json_of(
+        &storyline()
+            .args(["analyze", corpus, "--format", "json"])
+            .output()
+            .unwrap(),
+    ));
+    let db = dir.path().join("s.db");
+    ingest(&db, &[corpus]);
+    let ingested: std::collections::BTreeMap<String, String> = dump(&db)
+        .iter()
+        .map(|row| {
+            let f: Vec<&str> = row.split(' ').collect();
+            (
+                f[1].trim_matches('"').to_string(),
+                f[3].trim_matches('"').to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(analyzed.len(), 600);
+    assert!(same_partition(&analyzed, &ingested));
+}
