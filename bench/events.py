@@ -10,9 +10,11 @@ usage: bench/events.py [--data ../shared/data] [--fit]
   half and scores the other, both ways (`tools/fit_events.rs`, one round).
 - With --fit: the weights fitted on both halves together, which the clusterer ships
   (`EVENT_WEIGHTS` in src/stories/mod.rs).
-- SemEval-2022 Task 8 train pairs, each pair analyzed alone (`../shared/eval/pairs.py`).
-Python standard library only; needs `cargo build --release --example fit_events` and the
-release binary first.
+- SemEval-2022 Task 8 train pairs, each pair analyzed alone (`../shared/eval/pairs.py`), and
+  the cross-language share of the threshold chosen by five-fold cross-validation
+  (`tools/fit_pairs.rs`).
+Python standard library only; needs `cargo build --release --examples` and the release binary
+first.
 """
 import argparse, json, os, subprocess, sys, tempfile
 
@@ -20,6 +22,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 BIN = os.path.join(ROOT, "target", "release", "storyline")
 FIT = os.path.join(ROOT, "target", "release", "examples", "fit_events")
+PAIRS = os.path.join(ROOT, "target", "release", "examples", "fit_pairs")
 
 
 def run(cmd):
@@ -68,7 +71,8 @@ def main():
     pairs = os.path.join(args.data, "stories", "semeval2022-pairs", "train.csv")
     p = json.loads(run([sys.executable, os.path.join(ROOT, "..", "shared", "eval", "pairs.py"),
                         BIN, pairs, "--jobs", "2"]))
-    print("\n| SemEval train pairs | joined | apart | pairs joined / apart |")
+    print("\n" + run([PAIRS, pairs]))
+    print("| SemEval train pairs | joined | apart | pairs joined / apart |")
     print("|---|---|---|---|")
     for g in ["en", "mono", "cross"]:
         print(f"| {g} | {p[g]['joined']:.4f} | {p[g]['apart']:.4f} | "

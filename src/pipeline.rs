@@ -25,6 +25,8 @@ pub fn no_progress(_: u64, _: u64) {}
 pub struct Options {
     pub limits: Limits,
     pub threads: usize,
+    /// The story clusterer's parameters (the learned defaults; the learning tools vary them).
+    pub stories: stories::Params,
 }
 
 impl Default for Options {
@@ -35,6 +37,7 @@ impl Default for Options {
         Options {
             limits: Limits::default(),
             threads,
+            stories: stories::Params::default(),
         }
     }
 }
@@ -60,7 +63,7 @@ pub fn analyze<P: AsRef<str>>(paths: &[P], options: Options, progress: Progress)
             Err(e) => errors.push(InputError::new(&page.origin, e.to_string())),
         }
     }
-    assemble(articles, errors)
+    assemble_with(articles, errors, options.stories)
 }
 
 /// Line statistics over the flat-text pages of a batch.
@@ -117,6 +120,15 @@ pub fn extract_all(
 
 /// Runs copies, stories and coverage over extracted articles, in their order.
 pub fn assemble(articles: Vec<Article>, errors: Vec<InputError>) -> Report {
+    assemble_with(articles, errors, stories::Params::default())
+}
+
+/// [`assemble`] with the story clusterer's parameters given.
+pub fn assemble_with(
+    articles: Vec<Article>,
+    errors: Vec<InputError>,
+    params: stories::Params,
+) -> Report {
     let items: Vec<(copies::Meta, String)> = articles
         .iter()
         .map(|a| (copies::meta_of(a), a.text()))
@@ -134,7 +146,7 @@ pub fn assemble(articles: Vec<Article>, errors: Vec<InputError>) -> Report {
     let family: HashMap<&str, &copies::Family> =
         families.iter().map(|f| (f.id.as_str(), f)).collect();
     let published: Vec<Option<&str>> = articles.iter().map(|a| a.published.as_deref()).collect();
-    let mut clusterer = stories::Clusterer::default();
+    let mut clusterer = stories::Clusterer::new(params);
     // No store keeps this run's clusterer: nothing to record for one.
     clusterer.set_tracking(false);
     // A unit is its family, read through its original.
