@@ -154,13 +154,15 @@ fn main() {
         }
         let (mut tot, mut chosen) = ([0usize; 4], Vec::new());
         for fold in 0..5 {
-            let (test, train): (Vec<(usize, &Pair)>, Vec<(usize, &Pair)>) = order
-                .iter()
-                .enumerate()
-                .map(|(i, &p)| (i, &pairs[p]))
-                .partition(|(i, _)| i % 5 == fold);
-            let train: Vec<&Pair> = train.into_iter().map(|x| x.1).collect();
-            let test: Vec<&Pair> = test.into_iter().map(|x| x.1).collect();
+            let part = |held: bool| -> Vec<&Pair> {
+                order
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| (i % 5 == fold) == held)
+                    .map(|(_, &p)| &pairs[p])
+                    .collect()
+            };
+            let (test, train) = (part(true), part(false));
             let k = choose(&train);
             chosen.push(GRID[k]);
             let (j, jn, a, an) = rates(&test, k);

@@ -22,17 +22,9 @@ impl Clusterer {
             }
             let st = &self.stories[s as usize];
             let (w, wi) = self.df.weigh_all(&st.raw);
-            let (span, size) = ((st.first_day, st.last_day), (st.units, st.terms));
-            let (places, names) = (st.town_keys(), st.name_keys());
-            let language = st.language.clone();
-            let at = Where {
-                places: &places,
-                names: &names,
-                span,
-                language: language.as_deref(),
-            };
+            let (standing, size) = (Standing::of(st), (st.units, st.terms));
             let margin = self.params.merge_margin;
-            let Some((t, _)) = self.best(&w, &wi, at, size, margin, Some(s)) else {
+            let Some((t, _)) = self.best(&w, &wi, standing.at(), size, margin, Some(s)) else {
                 continue;
             };
             let (into, from) = {

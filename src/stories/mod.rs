@@ -171,6 +171,35 @@ struct Where<'a> {
     language: Option<&'a str>,
 }
 
+/// Where and when a story stands, owned: what a merge pass or an adoption weighs it by, as a
+/// unit is weighed by its [`Where`].
+struct Standing {
+    places: Vec<u64>,
+    names: Vec<u64>,
+    language: Option<String>,
+    span: Span,
+}
+
+impl Standing {
+    fn of(st: &StoryState) -> Standing {
+        Standing {
+            places: st.town_keys(),
+            names: st.name_keys(),
+            language: st.language.clone(),
+            span: (st.first_day, st.last_day),
+        }
+    }
+
+    fn at(&self) -> Where<'_> {
+        Where {
+            places: &self.places,
+            names: &self.names,
+            span: self.span,
+            language: self.language.as_deref(),
+        }
+    }
+}
+
 /// One candidate a unit was weighed against as it arrived (see [`Clusterer::set_trace`]): what
 /// a learner of the decision reads.
 #[derive(Debug, Clone)]

@@ -219,17 +219,9 @@ impl Clusterer {
     pub(super) fn adopt(&mut self, s: u32) -> bool {
         let st = &self.stories[s as usize];
         let (w, wi) = self.df.weigh_all(&st.raw);
-        let (span, size) = ((st.first_day, st.last_day), (st.units, st.terms));
+        let (standing, size) = (Standing::of(st), (st.units, st.terms));
         let units = st.units;
-        let (places, names) = (st.town_keys(), st.name_keys());
-        let language = st.language.clone();
-        let at = Where {
-            places: &places,
-            names: &names,
-            span,
-            language: language.as_deref(),
-        };
-        let scored = self.scored_candidates(s, &w, &wi, at, MAX_CANDIDATES);
+        let scored = self.scored_candidates(s, &w, &wi, standing.at(), MAX_CANDIDATES);
         let Some(&(c, raw)) = scored.first() else {
             return false;
         };
