@@ -165,9 +165,9 @@ impl Clusterer {
         }
         let story_names = s.name_keys();
         let x = Evidence::of(
-            (at.places, at.names),
+            (at.marks, at.names),
             at.span,
-            (&s.places, &story_names),
+            (&s.marks, &story_names),
             (s.first_day, s.last_day),
         )
         .features(names);

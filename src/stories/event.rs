@@ -1,7 +1,8 @@
 //! What tells one event from a look-alike: where and when it happened, as evidence for the
 //! stories stage's decision to join a unit to a story or open a new one.
 //!
-//! Input: a unit's text and day. Output: its [`Places`] (the towns it is reported from), and,
+//! Input: a unit's text and day. Output: its [`Marks`] (the towns it is reported from and the
+//! ages it gives), and,
 //! against a story, the [`Evidence`] features the decision weighs.
 //!
 //! Hundreds of shootings in one city read almost the same: the words that differ are the
@@ -34,7 +35,7 @@ use regex::Regex;
 use crate::text::{self, FastSet};
 
 /// Towns and ages a story keeps (the most named).
-pub const STORY_PLACES: usize = 12;
+pub const STORY_MARKS: usize = 12;
 /// Towns a unit names at most, and ages.
 const UNIT_PLACES: usize = 4;
 const UNIT_AGES: usize = 4;
@@ -125,10 +126,10 @@ fn is_town(name: &str) -> bool {
 /// its lede) and the ages it gives, as keys (see [`place_hash`]; an age's has the top bit set),
 /// at most a few of each.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Places(pub Vec<u64>);
+pub struct Marks(pub Vec<u64>);
 
-impl Places {
-    pub fn of(title: Option<&str>, body: &str) -> Places {
+impl Marks {
+    pub fn of(title: Option<&str>, body: &str) -> Marks {
         let mut out: Vec<u64> = Vec::new();
         let mut push = |h: u64| {
             if out.len() < UNIT_PLACES && !out.contains(&h) {
@@ -153,7 +154,7 @@ impl Places {
                 }
             }
         }
-        Places(out)
+        Marks(out)
     }
 }
 
@@ -293,9 +294,9 @@ pub struct Evidence {
 impl Evidence {
     /// Compares a unit's (or a merging story's) towns and span with a story's.
     pub fn of(
-        (places, names): (&[u64], &[u64]),
+        (marks, names): (&[u64], &[u64]),
         span: Span,
-        (story_places, story_names): (&[(u64, u32)], &[u64]),
+        (story_marks, story_names): (&[(u64, u32)], &[u64]),
         story: Span,
     ) -> Evidence {
         // Days since the story's first report, not since its latest: an event begins once,
@@ -308,8 +309,8 @@ impl Evidence {
         };
         // Towns and ages compared apart: a key's top bit says which it is.
         let kind = |age: bool| {
-            let mine = || places.iter().filter(move |&&h| (h & AGE != 0) == age);
-            let theirs = || story_places.iter().filter(move |p| (p.0 & AGE != 0) == age);
+            let mine = || marks.iter().filter(move |&&h| (h & AGE != 0) == age);
+            let theirs = || story_marks.iter().filter(move |p| (p.0 & AGE != 0) == age);
             let shared = mine().any(|h| theirs().any(|p| p.0 == *h));
             let known = mine().next().is_some() && theirs().next().is_some();
             (shared, known && !shared)
@@ -351,8 +352,8 @@ impl Evidence {
 }
 
 /// Adds a unit's towns to a story's, keeping the most named (ties: the earliest).
-pub fn add_places(story: &mut Vec<(u64, u32)>, places: &[(u64, u32)]) {
-    for &(h, n) in places {
+pub fn add_marks(story: &mut Vec<(u64, u32)>, marks: &[(u64, u32)]) {
+    for &(h, n) in marks {
         match story.iter_mut().find(|p| p.0 == h) {
             Some(p) => p.1 += n,
             None => story.push((h, n)),
@@ -360,7 +361,7 @@ pub fn add_places(story: &mut Vec<(u64, u32)>, places: &[(u64, u32)]) {
     }
     // A stable sort keeps ties in the order towns were first named.
     story.sort_by_key(|p| std::cmp::Reverse(p.1));
-    story.truncate(STORY_PLACES);
+    story.truncate(STORY_MARKS);
 }
 
 #[cfg(test)]
@@ -399,9 +400,9 @@ mod tests {
 
     #[test]
     fn the_dateline_comes_first_and_spellings_of_saint_meet() {
-        let p = Places::of(None, "ST. LOUIS (KSDK) — A woman was shot in Saint Louis.");
+        let p = Marks::of(None, "ST. LOUIS (KSDK) — A woman was shot in Saint Louis.");
         assert_eq!(p.0.len(), 1);
-        let q = Places::of(Some("Shooting in Newark"), "NEWARK — Two were hurt.");
+        let q = Marks::of(Some("Shooting in Newark"), "NEWARK — Two were hurt.");
         assert_eq!(q.0, vec![place_hash("newark")]);
     }
 

@@ -70,8 +70,8 @@ pub struct Features {
     pub scoring: [Vec<(u64, f32)>; 3],
     pub raw: [Vec<(u64, f32)>; 3],
     pub day: Option<i32>,
-    /// The towns it names (see [`event::Places`]).
-    pub places: Vec<u64>,
+    /// The towns it names and the ages it gives (see [`event::Marks`]).
+    pub marks: Vec<u64>,
     /// The names in full it names most (see [`name_keys`]), when evidence is read.
     pub names: Vec<u64>,
     pub language: Option<String>,
@@ -81,7 +81,7 @@ impl Features {
     /// Where and when it stands, as evidence reads it.
     pub(super) fn at(&self) -> Where<'_> {
         Where {
-            places: &self.places,
+            marks: &self.marks,
             names: &self.names,
             span: (self.day, self.day),
             language: self.language.as_deref(),
@@ -251,7 +251,7 @@ impl Clusterer {
             self.changed_terms.extend(c.parts[BODY].keys().copied());
         }
         let mut f = self.weigh_unit(&c, body, unit.published);
-        f.places = self.places_of(unit);
+        f.marks = self.marks_of(unit);
         f.language = language.map(str::to_string);
         if self.reads_evidence() {
             f.names = name_keys(c.labels.iter().map(|l| l.0.as_str()));
@@ -265,11 +265,11 @@ impl Clusterer {
     }
 
     /// The towns a unit names, when evidence is read at all.
-    pub(super) fn places_of(&self, unit: &Unit) -> Vec<u64> {
+    pub(super) fn marks_of(&self, unit: &Unit) -> Vec<u64> {
         if !self.reads_evidence() {
             return Vec::new();
         }
-        Places::of(unit.title, unit.text).0
+        Marks::of(unit.title, unit.text).0
     }
 
     /// A part's (term, sublinear TF, IDF), read without counting the unit (the body is

@@ -52,7 +52,7 @@ impl Clusterer {
         f.gone = true;
         let raw = std::mem::take(&mut f.raw);
         let labels = std::mem::take(&mut f.labels);
-        let places = std::mem::take(&mut f.places);
+        let marks = std::mem::take(&mut f.marks);
         let (units, days, title, id) = (
             (f.units, f.terms),
             (f.first_day, f.last_day),
@@ -65,7 +65,7 @@ impl Clusterer {
             remove_all(&mut self.index, &keys, from);
         }
         self.dirty.remove(&from);
-        self.absorb(into, &raw, units, days, title, (labels, &places));
+        self.absorb(into, &raw, units, days, title, (labels, &marks));
         let into_id = self.stories[into as usize].id.clone();
         self.mark_changed(from);
         self.new_merges.push((id.clone(), into_id.clone()));

@@ -71,7 +71,7 @@ mod state;
 mod tests;
 
 use df::*;
-use event::{Evidence, Places, Span};
+use event::{Evidence, Marks, Span};
 use features::*;
 pub use features::{body_terms, Features};
 use index::*;
@@ -160,10 +160,11 @@ pub struct Assignment {
 type Gathered<'a> = (Vec<(String, u32)>, &'a [(u64, u32)]);
 
 /// Where and when a unit (or a story a second look or a merge pass weighs) stands: the towns
-/// it names and its span in days.
+/// it names, the ages it gives, its names in full, its span in days and its language.
 #[derive(Debug, Clone, Copy)]
 struct Where<'a> {
-    places: &'a [u64],
+    /// The towns it names and the ages it gives (see [`event::Marks`]).
+    marks: &'a [u64],
     /// Hashes of the names in full it names most (see [`name_keys`]).
     names: &'a [u64],
     span: Span,
@@ -174,7 +175,7 @@ struct Where<'a> {
 /// Where and when a story stands, owned: what a merge pass or an adoption weighs it by, as a
 /// unit is weighed by its [`Where`].
 struct Standing {
-    places: Vec<u64>,
+    marks: Vec<u64>,
     names: Vec<u64>,
     language: Option<String>,
     span: Span,
@@ -183,7 +184,7 @@ struct Standing {
 impl Standing {
     fn of(st: &StoryState) -> Standing {
         Standing {
-            places: st.town_keys(),
+            marks: st.mark_keys(),
             names: st.name_keys(),
             language: st.language.clone(),
             span: (st.first_day, st.last_day),
@@ -192,7 +193,7 @@ impl Standing {
 
     fn at(&self) -> Where<'_> {
         Where {
-            places: &self.places,
+            marks: &self.marks,
             names: &self.names,
             span: self.span,
             language: self.language.as_deref(),
@@ -363,7 +364,7 @@ impl Clusterer {
                 raw: f.raw,
                 terms,
                 day,
-                places: f.places,
+                marks: f.marks,
                 names: f.names,
                 language: f.language,
                 story: s,
@@ -436,7 +437,7 @@ impl Clusterer {
             last_day: None,
             title: None,
             labels: Vec::new(),
-            places: Vec::new(),
+            marks: Vec::new(),
             language: None,
             norms: [0.0; 3],
             norms_at: 0,
@@ -455,7 +456,7 @@ impl Clusterer {
         (units, terms): (u32, u64),
         days: (Option<i32>, Option<i32>),
         title: Option<(String, f32)>,
-        (labels, places): Gathered,
+        (labels, marks): Gathered,
     ) {
         let seq = self.seq;
         let was_archived = self.stories[s as usize].archived;
@@ -506,7 +507,7 @@ impl Clusterer {
         st.labels
             .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         st.labels.truncate(LABELS * 2);
-        event::add_places(&mut st.places, places);
+        event::add_marks(&mut st.marks, marks);
         st.archived = false;
         let after = indexed(st);
         if was_archived {
@@ -545,18 +546,11 @@ impl Clusterer {
             .filter(|_| st.title.as_ref().is_none_or(|(_, old)| closeness > *old))
             .map(|t| (t.to_string(), closeness));
         let labels = labels.into_iter().map(|(l, n)| (l, n as u32)).collect();
-        let places: Vec<(u64, u32)> = f.places.iter().map(|&h| (h, 1)).collect();
+        let marks: Vec<(u64, u32)> = f.marks.iter().map(|&h| (h, 1)).collect();
         if st.language.is_none() && f.language.is_some() {
             self.stories[s as usize].language = f.language.clone();
         }
-        self.absorb(
-            s,
-            &f.raw,
-            f.size(),
-            (f.day, f.day),
-            title,
-            (labels, &places),
-        );
+        self.absorb(s, &f.raw, f.size(), (f.day, f.day), title, (labels, &marks));
     }
 
     /// Advances the clock; now and then merges stories split early and moves quiet stories to

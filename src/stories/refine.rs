@@ -139,7 +139,7 @@ impl Clusterer {
                 terms: f.size().1,
                 raw: f.raw,
                 day: f.day,
-                places: self.places_of(&unit),
+                marks: self.marks_of(&unit),
                 language: trusted_language(&unit).map(str::to_string),
                 names: if self.reads_evidence() {
                     name_keys(c.labels.iter().map(|l| l.0.as_str()))

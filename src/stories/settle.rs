@@ -12,7 +12,7 @@ pub(super) struct Pending {
     pub(super) raw: [Vec<(u64, f32)>; 3],
     pub(super) terms: u64,
     pub(super) day: Option<i32>,
-    pub(super) places: Vec<u64>,
+    pub(super) marks: Vec<u64>,
     pub(super) names: Vec<u64>,
     pub(super) language: Option<String>,
     /// The story it is in (merged away, perhaps: see [`Clusterer::current`]).
@@ -146,7 +146,7 @@ impl Clusterer {
         }
         let (w, wi) = self.df.weigh_all(&p.raw);
         let at = Where {
-            places: &p.places,
+            marks: &p.marks,
             names: &p.names,
             span: (p.day, p.day),
             language: p.language.as_deref(),
@@ -180,14 +180,14 @@ impl Clusterer {
             self.merge(c, s);
         } else {
             self.release(s, &p.raw, p.terms);
-            let places: Vec<(u64, u32)> = p.places.iter().map(|&h| (h, 1)).collect();
+            let marks: Vec<(u64, u32)> = p.marks.iter().map(|&h| (h, 1)).collect();
             self.absorb(
                 c,
                 &p.raw,
                 (1, p.terms),
                 (p.day, p.day),
                 None,
-                (Vec::new(), &places),
+                (Vec::new(), &marks),
             );
         }
         p.story = c;

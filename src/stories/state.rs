@@ -27,9 +27,10 @@ pub struct StoryState {
     pub title: Option<(String, f32)>,
     /// Key names as written, with counts.
     pub labels: Vec<(String, u32)>,
-    /// The towns its units name, with counts, the most named kept (see [`event::Places`]).
+    /// The towns its units name and the ages they give, with counts, the most named kept (see
+    /// [`event::Marks`]).
     #[serde(default)]
-    pub places: Vec<(u64, u32)>,
+    pub marks: Vec<(u64, u32)>,
     /// The language of the first unit that had one: a body in another is not compared with
     /// its body terms, only its names.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -49,9 +50,9 @@ pub struct StoryState {
 }
 
 impl StoryState {
-    /// The towns it names, as a unit's (see [`event::Places`]).
-    pub(super) fn town_keys(&self) -> Vec<u64> {
-        self.places.iter().map(|p| p.0).collect()
+    /// Its towns and ages, as a unit's (see [`event::Marks`]).
+    pub(super) fn mark_keys(&self) -> Vec<u64> {
+        self.marks.iter().map(|p| p.0).collect()
     }
 
     /// Its key names in full, hashed as a unit's (see [`name_keys`]).
@@ -131,7 +132,7 @@ impl Clusterer {
             let trusted = trusted_language(&unit).map(str::to_string);
             let c = count(unit.title, unit.text, trusted.as_deref());
             let f = self.weigh_unit(&c, self.sublinear(&c.parts[BODY]), unit.published);
-            let places = self.places_of(&unit);
+            let marks = self.marks_of(&unit);
             let names = if self.reads_evidence() {
                 name_keys(c.labels.iter().map(|l| l.0.as_str()))
             } else {
@@ -142,7 +143,7 @@ impl Clusterer {
                 terms: f.size().1,
                 raw: f.raw,
                 day: f.day,
-                places,
+                marks,
                 names,
                 language: trusted,
                 story: s,
