@@ -149,6 +149,35 @@ mod tests {
     }
 
     #[test]
+    fn odd_words_do_not_break_any_reader() {
+        let long = "ä".repeat(10_000);
+        let odd = [
+            "",
+            "a",
+            "\u{301}",
+            "e\u{301}e\u{301}",
+            "🙂🙂",
+            "ß",
+            "İstanbul",
+            "ﬁ",
+            "١٢٣",
+            &long,
+        ];
+        for code in [
+            "ar", "da", "de", "el", "es", "fi", "fr", "hu", "it", "nl", "no", "pt", "ro", "ru",
+            "sv", "tr", "pl", "uk", "cs", "zh", "ja",
+        ] {
+            let r = reader(Some(code)).expect("a reader");
+            for w in odd {
+                let lower = w.to_lowercase();
+                r.term(&lower);
+                r.is_stop(&lower);
+                pairs(w, |_| {});
+            }
+        }
+    }
+
+    #[test]
     fn polish_words_are_cut_to_six_letters() {
         let pl = reader(Some("pl")).expect("Polish is read");
         assert_eq!(pl.term("wystawy"), pl.term("wystawa"));

@@ -787,3 +787,48 @@ fn refine_is_off_without_short_terms() {
     );
     assert_eq!(moved, 0);
 }
+
+/// A unit in a language other than English.
+fn unit_in<'a>(key: &'a str, text: &'a str, language: &'a str) -> Unit<'a> {
+    Unit {
+        language: Some(language),
+        ..unit(key, "", text, "")
+    }
+}
+
+#[test]
+fn reports_of_one_event_in_german_and_english_share_a_story_and_another_event_does_not() {
+    // Two German reports of one invented fire, in other inflections of the same words; a German
+    // report of another event; an English report naming the fire's people, places and figures.
+    let fire_a =
+        "Ein Großbrand hat in der Nacht zum Dienstag die Stadtbibliothek von Velmarhausen \
+        zerstört. Die Feuerwehr kämpfte stundenlang gegen die Flammen, mehr als 40.000 Bücher \
+        verbrannten. Bürgermeisterin Ilka Brandauer sprach von einem schweren Verlust für die \
+        Stadt und kündigte den Wiederaufbau der Bibliothek an.";
+    let fire_b = "Nach dem Brand der Velmarhausener Stadtbibliothek ermittelt die Polizei wegen \
+        Brandstiftung. Rund 40.000 Bücher seien den Flammen zum Opfer gefallen, sagte \
+        Bürgermeisterin Ilka Brandauer. Die Feuerwehren der Umgebung hatten den Großbrand erst \
+        am Morgen gelöscht, die Bibliothek soll wieder aufgebaut werden.";
+    let other = "Der Stadtrat von Oderbrück hat am Montag den neuen Haushalt beschlossen. Für \
+        Schulen und Kindergärten stehen im kommenden Jahr deutlich mehr Mittel bereit, die \
+        Grundsteuer bleibt unverändert. Kämmerer Jonas Feldhaus rechnet mit einem kleinen \
+        Überschuss und lobte die sparsame Haushaltsführung der Verwaltung.";
+    let english = "Fire destroyed the municipal library of Velmarhausen overnight, and 40,000 \
+        books were lost, mayor Ilka Brandauer said on Tuesday. Firefighters from Velmarhausen \
+        and nearby towns fought the blaze for hours; police are investigating arson, and \
+        Brandauer promised that the library would be rebuilt.";
+    let mut c = Clusterer::default();
+    let a = c.add(&unit_in("a", fire_a, "de"));
+    let b = c.add(&unit_in("b", fire_b, "de"));
+    let o = c.add(&unit_in("o", other, "de"));
+    let e = c.add(&unit_in("e", english, "en"));
+    c.close();
+    let story = |x: &Assignment, k: &str| c.story_of(k, &x.story).to_string();
+    assert_eq!(story(&a, "a"), story(&b, "b"));
+    assert_ne!(story(&a, "a"), story(&o, "o"));
+    assert_eq!(story(&a, "a"), story(&e, "e"));
+    // Read as German, its stop words are no terms; read as English, they are.
+    let die = text::word_hash("die");
+    assert!(!count(None, fire_b, Some("de")).parts[BODY].contains_key(&die));
+    assert!(count(None, fire_b, None).parts[BODY].contains_key(&die));
+}
