@@ -232,7 +232,16 @@ impl Store {
                     ))
                 })
                 .map_err(err)?;
-            rows.collect::<rusqlite::Result<_>>().map_err(err)?
+            // Only texts the refinement can take are kept: an ingest's articles need not all
+            // be held at once.
+            let mut short = Vec::new();
+            for row in rows {
+                let row: (String, String, stories::Stored) = row.map_err(err)?;
+                if clusterer.may_refine(&row.2 .1) {
+                    short.push(row);
+                }
+            }
+            short
         };
         let moved = clusterer.refine(units.iter().map(|(key, story, u)| {
             (

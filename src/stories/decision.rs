@@ -163,7 +163,13 @@ impl Clusterer {
         if !self.reads_evidence() {
             return (score, [0.0; event::FEATURES]);
         }
-        let story_names = s.name_keys();
+        // A name in common weighs only across a gap (see `Evidence::features`): undated, the
+        // story's names are not hashed.
+        let story_names = if at.span.0.is_some() && s.first_day.is_some() {
+            s.name_keys()
+        } else {
+            Vec::new()
+        };
         let x = Evidence::of(
             (at.marks, at.names),
             at.span,

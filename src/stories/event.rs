@@ -351,6 +351,11 @@ impl Evidence {
     }
 }
 
+/// A unit's marks counted once each, as a story adds them up.
+pub fn counted(marks: &[u64]) -> Vec<(u64, u32)> {
+    marks.iter().map(|&h| (h, 1)).collect()
+}
+
 /// Adds a unit's towns to a story's, keeping the most named (ties: the earliest).
 pub fn add_marks(story: &mut Vec<(u64, u32)>, marks: &[(u64, u32)]) {
     for &(h, n) in marks {

@@ -253,15 +253,21 @@ impl Clusterer {
         let mut f = self.weigh_unit(&c, body, unit.published);
         f.marks = self.marks_of(unit);
         f.language = language.map(str::to_string);
-        if self.reads_evidence() {
-            f.names = name_keys(c.labels.iter().map(|l| l.0.as_str()));
-        }
+        f.names = self.names_of(&c);
         (f, c.labels)
     }
 
     /// Whether where and when are read: they weigh in the decision, or a learner traces them.
     pub(super) fn reads_evidence(&self) -> bool {
         self.params.event != [0.0; event::FEATURES] || self.trace.is_some()
+    }
+
+    /// The names in full a unit names most, hashed, when evidence is read at all.
+    pub(super) fn names_of(&self, c: &Counts) -> Vec<u64> {
+        if !self.reads_evidence() {
+            return Vec::new();
+        }
+        name_keys(c.labels.iter().map(|l| l.0.as_str()))
     }
 
     /// The towns a unit names, when evidence is read at all.

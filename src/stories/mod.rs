@@ -546,7 +546,7 @@ impl Clusterer {
             .filter(|_| st.title.as_ref().is_none_or(|(_, old)| closeness > *old))
             .map(|t| (t.to_string(), closeness));
         let labels = labels.into_iter().map(|(l, n)| (l, n as u32)).collect();
-        let marks: Vec<(u64, u32)> = f.marks.iter().map(|&h| (h, 1)).collect();
+        let marks = event::counted(&f.marks);
         if st.language.is_none() && f.language.is_some() {
             self.stories[s as usize].language = f.language.clone();
         }

@@ -83,6 +83,14 @@ pub(super) const REFINE_CANDIDATES: usize = 32;
 pub(super) const REFINE_POSTINGS: usize = 1000;
 
 impl Clusterer {
+    /// Whether a text may be short enough for [`Clusterer::refine`] to take: an article is told
+    /// from a headline by its first words, before it is read whole (reading it is most of what
+    /// assigning it cost).
+    pub fn may_refine(&self, text: &str) -> bool {
+        let bound = 8 * self.params.short_terms as usize;
+        text::words(text).nth(bound).is_none()
+    }
+
     /// Refines where short texts (headlines, feeds of titles: at most [`Params::short_terms`]
     /// body terms) sit, once a batch has been assigned: `units` are the batch's units, each
     /// with the story it was assigned to. Their vectors are read again from their text (with
@@ -122,10 +130,7 @@ impl Clusterer {
             let Some(&s) = self.by_id.get(self.story_of(unit.key, assigned)) else {
                 continue;
             };
-            // An article is told from a headline by its first words, before it is read whole
-            // (reading it is most of what assigning it cost).
-            let bound = 8 * self.params.short_terms as usize;
-            if text::words(unit.text).nth(bound).is_some() {
+            if !self.may_refine(unit.text) {
                 continue;
             }
             let c = count(unit.title, unit.text, trusted_language(&unit));
@@ -141,11 +146,7 @@ impl Clusterer {
                 day: f.day,
                 marks: self.marks_of(&unit),
                 language: trusted_language(&unit).map(str::to_string),
-                names: if self.reads_evidence() {
-                    name_keys(c.labels.iter().map(|l| l.0.as_str()))
-                } else {
-                    Vec::new()
-                },
+                names: self.names_of(&c),
                 story: s,
                 seq: 0,
             });

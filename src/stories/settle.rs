@@ -180,7 +180,7 @@ impl Clusterer {
             self.merge(c, s);
         } else {
             self.release(s, &p.raw, p.terms);
-            let marks: Vec<(u64, u32)> = p.marks.iter().map(|&h| (h, 1)).collect();
+            let marks = event::counted(&p.marks);
             self.absorb(
                 c,
                 &p.raw,

@@ -133,11 +133,7 @@ impl Clusterer {
             let c = count(unit.title, unit.text, trusted.as_deref());
             let f = self.weigh_unit(&c, self.sublinear(&c.parts[BODY]), unit.published);
             let marks = self.marks_of(&unit);
-            let names = if self.reads_evidence() {
-                name_keys(c.labels.iter().map(|l| l.0.as_str()))
-            } else {
-                Vec::new()
-            };
+            let names = self.names_of(&c);
             self.pending.push_back(Pending {
                 key,
                 terms: f.size().1,
