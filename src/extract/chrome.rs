@@ -58,7 +58,7 @@ const RULES: &[Rule] = &[
     Rule {
         reason: "share buttons",
         kind: Kind::Line,
-        pattern: r"^(share|share this|share this (article|story|page|post)|share on \w+|share via \w+|share:|shares|tweet|email|e-mail|print|copy link|link copied|copy url|save|save (article|story|for later)|bookmark|gift (this )?article|comment|(facebook|twitter|x|whatsapp|linkedin|pinterest|reddit|telegram|email|e-mail|messenger|flipboard|print|copy link|sms)((\s*[|,·•/]\s*|\s+)(facebook|twitter|x|whatsapp|linkedin|pinterest|reddit|telegram|email|e-mail|messenger|flipboard|print|copy link|sms))+)$",
+        pattern: r"^(share|share this|share this (article|story|page|post)|share on \w+|share via \w+|share:|shares|tweet|email|e-mail|print|copy link|link copied|copy url|save|save (article|story|for later)|bookmark|gift (this )?article|comment|(facebook|twitter|x|whatsapp|linkedin|pinterest|reddit|telegram|email|e-mail|messenger|flipboard|print|copy link|sms)((\s*[|,·•/]\s*|\s+)(facebook|twitter|x|whatsapp|linkedin|pinterest|reddit|telegram|email|e-mail|messenger|flipboard|print|copy link|sms))*)$",
     },
     Rule {
         reason: "follow prompt",
@@ -74,6 +74,14 @@ const RULES: &[Rule] = &[
         reason: "subscription prompt",
         kind: Kind::Line,
         pattern: r"^(already (a|have an?) (subscriber|account).*|not a subscriber.*|you have \d+ (free )?articles? (left|remaining)|this (article|content) is (for|available to) (subscribers|members) only|support (our|independent|local) journalism|become a (member|subscriber|supporter)|unlock (this|unlimited|full).*|to continue reading.*|create (a )?free account.*|log in to (continue|read).*)\W*$",
+    },
+    // A site speaking to its reader about their account, the paywall or its alerts. Anchored on
+    // second-person prompts and on the forms' own words, so that a report that residents "can
+    // sign up for alerts" stays.
+    Rule {
+        reason: "account prompt",
+        kind: Kind::Line,
+        pattern: r"^(are you sure you want to log ?out.*|.*(?-u:\b)by (logging|signing) in (to|with|using)(?-u:\b).*|.*(?-u:\b)you('ve| have) reached (the|your) (limit|maximum)(?-u:\b).*|.*(?-u:\b)(unlimited|free|full) (digital )?access(?-u:\b).*(?-u:\b)(subscri\w*|log ?in|sign ?in|sign ?up|register|limit)(?-u:\b).*|subscribers?,? (click|log|sign|please|to)(?-u:\b).*|please (log ?in|sign ?in|sign ?up|register|subscribe)(?-u:\b).*|.*(?-u:\b)whenever .{1,80} posts new content(?-u:\b).*|.*(?-u:\b)(remember me|forgot (your )?password|new user\?|e-?mail or username|username or e-?mail)(?-u:\b).*|.*(?-u:\b)sign up now\W*|(log ?in|sign ?in|sign ?up|register|subscribe)(\s*(or|and|/|\||·)?\s*(log ?in|sign ?in|sign ?up|register|subscribe))+\W*)$",
     },
     Rule {
         reason: "cookie notice",
@@ -370,6 +378,7 @@ mod tests {
             ("Story continues below advertisement", "advertisement"),
             ("Facebook Twitter WhatsApp Email", "share buttons"),
             ("Share this article", "share buttons"),
+            ("Facebook", "share buttons"),
             ("Follow us on Twitter and Instagram", "follow prompt"),
             (
                 "Sign up for our free morning newsletter",
@@ -428,6 +437,33 @@ mod tests {
             ("Similar Articles", "related articles"),
             ("More from The Herald", "related articles"),
             ("You may also like", "related articles"),
+            ("Log In Sign Up", "account prompt"),
+            (
+                "Are you sure you want to log out? X Login",
+                "account prompt",
+            ),
+            (
+                "By logging in to the Ledger using a third-party service you accept its terms",
+                "account prompt",
+            ),
+            (
+                "You have reached the limit for free access to our reporting.",
+                "account prompt",
+            ),
+            (
+                "Subscribers, click below to login to continue receiving unlimited access.",
+                "account prompt",
+            ),
+            (
+                "Please log in, or sign up for a new account to continue reading.",
+                "account prompt",
+            ),
+            (
+                "Whenever Mara Quill posts new content, you'll get an email delivered to your inbox.",
+                "account prompt",
+            ),
+            ("E-mail or Username: Password REMEMBER ME", "account prompt"),
+            ("Help shape the stories of our town. Sign up now!", "account prompt"),
         ];
         for (line, want) in cases {
             assert_eq!(reason(line), Some(want), "{line}");
@@ -447,6 +483,9 @@ mod tests {
             "Photographs of the damage spread quickly online, the agency said.",
             "The fire at the <b>old mill</b> was put out after two hours, the brigade said.",
             "Files under /var/log/app were deleted by the attackers, the company said.",
+            "Residents can sign up for flood alerts on the council's website, the mayor said.",
+            "Free access to the museum ends in May, when a ticket will cost 12 euros.",
+            "Voters must register by Friday to take part in the by-election.",
         ] {
             assert_eq!(reason(line), None, "{line}");
         }
