@@ -545,6 +545,54 @@ fn read_head(blocks: &mut [Block], keep: &[bool], flat: &mut Found, stats: &dyn 
             best = Some((s, i));
         }
     }
+    // Failing words in common, position. The headline-like line nearest above the body (at most
+    // three blocks up, four words or more) is the headline: a short report may share no word
+    // with it ("Jakarta floods: 'Not ordinary rain', say officials" over a paragraph on the
+    // rainy season). And a page may print its headline below a one-paragraph dek: the line
+    // right after the first paragraph, when the article goes on after it and shares its words.
+    let reads_as_headline = |b: &Block| {
+        b.headline_like
+            && b.class == Class::Short
+            && !b.sentence_like
+            && b.rule.is_none()
+            && b.words >= 4
+            && !stats.is_site_chrome(&b.text)
+    };
+    let mut below_dek = false;
+    if best.is_none() {
+        best = (body_start.saturating_sub(3)..body_start)
+            .rev()
+            .find(|&i| reads_as_headline(&blocks[i]))
+            .map(|i| (0.0, i));
+    }
+    let after = body_start + 1;
+    if best.is_none()
+        && after < blocks.len()
+        && keep[body_start]
+        && keep[after]
+        && blocks[body_start].class == Class::Good
+        && blocks[body_start].words <= 60
+        && reads_as_headline(&blocks[after])
+        && (after + 1..blocks.len()).any(|j| keep[j] && blocks[j].class == Class::Good)
+    {
+        let rest: std::collections::HashSet<String> = (after + 1..blocks.len())
+            .filter(|&j| keep[j])
+            .flat_map(|j| {
+                text::words(&blocks[j].text)
+                    .map(|w| w.to_lowercase())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let content: Vec<String> = text::words(&blocks[after].text)
+            .map(|w| w.to_lowercase())
+            .filter(|w| w.len() > 3)
+            .collect();
+        let shared = content.iter().filter(|w| rest.contains(*w)).count();
+        if !content.is_empty() && shared * 10 >= content.len() * 3 {
+            best = Some((0.0, after));
+            below_dek = true;
+        }
+    }
     let mut site_name = None;
     if let Some((_, i)) = best {
         let (head, site) = split_site_suffix(&blocks[i].text);
@@ -559,7 +607,7 @@ fn read_head(blocks: &mut [Block], keep: &[bool], flat: &mut Found, stats: &dyn 
                 continue;
             }
             if (j == i || (b.headline_key.is_some() && b.headline_key == title_key))
-                && (j < body_start || in_body)
+                && (j < body_start || in_body || (below_dek && j == i))
             {
                 b.class = Class::Chrome("title");
                 if site_name.is_none() {
@@ -573,17 +621,33 @@ fn read_head(blocks: &mut [Block], keep: &[bool], flat: &mut Found, stats: &dyn 
         .iter()
         .position(|b| b.class == Class::Chrome("title"))
         .unwrap_or(body_start);
+    // ("THE VALEMONT COURIER", or an acronym and a word or two: "CRBC News").
     let masthead = blocks.iter().take(headline_at.min(6)).position(|b| {
         let letters: Vec<char> = b.text.chars().filter(|c| c.is_alphabetic()).collect();
+        let words: Vec<&str> = b.text.split_whitespace().collect();
+        let capitals = letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase());
+        let acronym_led = (2..=4).contains(&words.len())
+            && words[0].chars().count() >= 2
+            && words[0]
+                .chars()
+                .all(|c| c.is_alphabetic() && c.is_uppercase())
+            && words[1..].iter().all(|w| {
+                w.chars().next().is_some_and(char::is_uppercase)
+                    && w.chars().all(char::is_alphabetic)
+            });
         (1..=6).contains(&b.words)
-            && letters.len() >= 4
-            && letters.iter().all(|c| c.is_uppercase())
+            && (capitals || acronym_led)
             && b.rule.is_none()
             && matches!(b.class, Class::Short)
     });
     let masthead_name = masthead.map(|i| {
         blocks[i].class = Class::Chrome("masthead");
-        byline::title_case(&blocks[i].text)
+        // Capitals are the type, not the name; an acronym is the name.
+        if blocks[i].text.chars().any(char::is_lowercase) {
+            blocks[i].text.clone()
+        } else {
+            byline::title_case(&blocks[i].text)
+        }
     });
     flat.outlet = site_name.or(copyright).or(byline_org).or(masthead_name);
 }
@@ -695,6 +759,63 @@ The cause of the fire is not yet known, and investigators are expected to visit 
         ] {
             assert!(reasons.contains(&r), "{r} not in {reasons:?}");
         }
+    }
+
+    #[test]
+    fn a_headline_sharing_no_word_with_a_short_report_is_still_its_title() {
+        let page = "Orrin dam: 'Not an ordinary flood', say engineers\n\
+            The river rises every spring in the valley. It is one of the reasons the council \
+            wants a second spillway before the next decade.\n";
+        let flat = run(page);
+        assert_eq!(
+            flat.title.as_deref(),
+            Some("Orrin dam: 'Not an ordinary flood', say engineers")
+        );
+        assert_eq!(flat.paragraphs.len(), 1, "{:?}", flat.paragraphs);
+        assert!(flat.paragraphs[0].starts_with("The river rises"));
+    }
+
+    #[test]
+    fn a_headline_below_a_one_paragraph_dek_and_an_acronym_masthead() {
+        let body = "Rail drivers in Tarnwick stopped work at six on Monday, and no train left the \
+            depot for the rest of the day, the operator said.\n\
+            The union says night shifts were doubled in March without a word to the drivers, \
+            and that the walk out will go on until the rota is withdrawn.\n\
+            \"We asked for a meeting three times,\" said driver Pell Armand, who has worked \
+            night shifts at the depot for eleven years.\n";
+        let page = format!(
+            "CRBC News\n\
+             Night shifts at the depot were the last straw for the drivers, who stopped every \
+             train out of Tarnwick on Monday morning.\n\
+             Tarnwick rail drivers walk out over night shifts\n{body}"
+        );
+        let flat = run(&page);
+        assert_eq!(
+            flat.title.as_deref(),
+            Some("Tarnwick rail drivers walk out over night shifts"),
+            "removed: {:#?}",
+            flat.removed
+        );
+        assert_eq!(flat.outlet.as_deref(), Some("CRBC News"));
+        assert!(flat.paragraphs[0].starts_with("Night shifts at the depot"));
+        assert!(!flat.paragraphs.iter().any(|p| p.contains("walk out over")));
+        assert_eq!(flat.paragraphs.len(), body.lines().count() + 1);
+    }
+
+    #[test]
+    fn a_page_of_account_prompts_keeps_its_headline_as_its_text() {
+        let page = "Two hurt when a sledge hits a barn in Brightmoor\n\
+            You have reached the limit for free access to our reporting.\n\n\
+            Subscribers, click below to login or register your subscription to continue \
+            receiving unlimited access to the Courier.\n\
+            Log In Sign Up\nFacebook\n\nTwitter\n";
+        let flat = run(page);
+        assert_eq!(
+            flat.paragraphs,
+            vec!["Two hurt when a sledge hits a barn in Brightmoor"],
+            "removed: {:#?}",
+            flat.removed
+        );
     }
 
     #[test]
