@@ -44,16 +44,57 @@ fn detect(bytes: &[u8]) -> &'static Encoding {
     detector.guess(None, true)
 }
 
-/// Finds `charset=...` in the first few kilobytes of markup. A declared UTF-16 is ignored, as
-/// browsers do: a page that can declare it in ASCII is not UTF-16.
+/// The charset a `<meta>` tag in the first few kilobytes of markup declares (`<meta
+/// charset=...>` or the HTTP-equiv content type), as a browser's prescan finds it: a
+/// `charset=` on a `<script>` or `<link>` tag, inside a script or style, or in a comment
+/// declares nothing about the page (a GB2312 page that loads a UTF-8 script first is still
+/// GB2312). A declared UTF-16 is ignored, as browsers do: a page that can declare it in ASCII is
+/// not UTF-16.
 fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = &bytes[..bytes.len().min(4096)];
     let head = String::from_utf8_lossy(head).to_ascii_lowercase();
-    let mut rest = head.as_str();
+    let mut pos = 0;
+    while let Some(i) = head[pos..].find('<') {
+        let at = pos + i;
+        let rest = &head[at..];
+        // Skip what a browser's prescan skips: comments, and the bodies of scripts and styles.
+        let skip_to = |close: &str| {
+            rest.find(close)
+                .map_or(head.len(), |e| at + e + close.len())
+        };
+        if rest.starts_with("<!--") {
+            pos = skip_to("-->");
+            continue;
+        }
+        if let Some(name) = ["script", "style"]
+            .into_iter()
+            .find(|n| rest[1..].starts_with(n))
+        {
+            pos = skip_to(&format!("</{name}"));
+            continue;
+        }
+        let tag_end = rest.find('>').unwrap_or(rest.len());
+        let is_meta = rest.starts_with("<meta")
+            && rest[5..].starts_with(|c: char| c.is_ascii_whitespace() || c == '/');
+        if is_meta {
+            if let Some(enc) = charset_in(&rest[..tag_end]) {
+                return Some(enc);
+            }
+        }
+        pos = at + tag_end.max(1);
+    }
+    None
+}
+
+/// The encoding named by the first `charset=` in one tag.
+fn charset_in(tag: &str) -> Option<&'static Encoding> {
+    let mut rest = tag;
     while let Some(i) = rest.find("charset") {
         rest = &rest[i + "charset".len()..];
-        let value = rest.trim_start().strip_prefix('=')?.trim_start();
-        let value = value.trim_start_matches(['"', '\'']);
+        let Some(value) = rest.trim_start().strip_prefix('=') else {
+            continue;
+        };
+        let value = value.trim_start().trim_start_matches(['"', '\'']);
         let end = value
             .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.')))
             .unwrap_or(value.len());
@@ -98,5 +139,42 @@ mod tests {
             false,
         );
         assert!(guessed.text.contains("Straße"), "{}", guessed.text);
+    }
+
+    #[test]
+    fn only_a_meta_tag_declares_the_charset() {
+        // A GB2312 page whose first `charset=` is on a script tag, and one in a script body.
+        let (gb, _, _) = encoding_rs::GB18030.encode("北京市政府");
+        let mut page = b"<html><head><script charset=\"utf-8\" src=\"/a.js\"></script>\
+            <script>var c = 'charset=utf-8';</script><!-- charset=utf-8 -->\
+            <meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">\
+            </head><body>"
+            .to_vec();
+        page.extend_from_slice(&gb);
+        let d = decode(&page, true);
+        assert!(d.text.contains("北京市政府"), "{}", d.text);
+        assert_eq!(d.encoding, "GBK");
+
+        let (pl, _, _) = encoding_rs::ISO_8859_2.encode("Łódź, źródło");
+        let mut page =
+            b"<link rel=stylesheet charset=utf-8 href=a.css><meta charset=iso-8859-2>".to_vec();
+        page.extend_from_slice(&pl);
+        assert!(decode(&page, true).text.contains("Łódź, źródło"));
+
+        // No meta tag: the bytes decide.
+        let page = b"<script charset=\"windows-1252\"></script><p>plain \xc3\xbc</p>";
+        assert!(decode(page, true).text.contains("plain ü"));
+        // Hostile heads end the scan without a panic.
+        for head in [
+            "<",
+            "<meta",
+            "<!--",
+            "<script",
+            "<meta charset",
+            "<meta charset=",
+            "<<<>",
+        ] {
+            decode(head.as_bytes(), true);
+        }
     }
 }
