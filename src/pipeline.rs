@@ -259,6 +259,7 @@ pub fn story_entry(
         articles: arts.iter().map(|a| a.id.clone()).collect(),
         families: fams.to_vec(),
         independent_sources: cov.independent_sources,
+        synthetic_sources: cov.synthetic_sources,
         first_published: days.first().map(|d| d.to_string()),
         last_published: days.last().map(|d| d.to_string()),
         key_names: Vec::new(),

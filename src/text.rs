@@ -289,7 +289,7 @@ pub static CREDIT: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     .collect()
 });
 pub static DERIVED: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:generated|written|produced|rewritten) (?:with the help of|using|by) (?:AI|artificial intelligence)|based on (?:source|other|original) (?:articles|reports|reporting)").ok()
+    Regex::new(r"(?i)(?:generated|written|produced|rewritten) (?:with the help of|using|by) (?:AI|artificial intelligence)|\bAI-(?:generated|written)\b|based on (?:source|other|original) (?:articles|reports|reporting)").ok()
 });
 pub static CONTRIBUTED: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?i)contributed (?:reporting|to this (?:report|story))|(?:reporting|writing|editing) by [A-Z]").ok()

@@ -90,9 +90,11 @@ fn analyze_examples_keeps_the_contract() {
         for key in ["quotes", "conflicts", "summary"] {
             assert!(s[key].is_array());
         }
+        // Every family is a source but those that disclose they were generated.
         assert_eq!(
-            s["independent_sources"],
-            s["families"].as_array().unwrap().len()
+            s["independent_sources"].as_u64().unwrap()
+                + s["synthetic_sources"].as_u64().unwrap_or(0),
+            s["families"].as_array().unwrap().len() as u64
         );
     }
 }
@@ -369,8 +371,11 @@ fn a_store_from_before_the_key_change_gets_its_copy_keys_made_again() {
         let made = keys_of(&conn);
         assert!(made.len() > 47, "{}", made.len());
         // As a store of schema 3 held them: other values, under the old key function.
-        conn.execute_batch("UPDATE copy_keys SET key = key + 1; PRAGMA user_version = 3;")
-            .unwrap();
+        conn.execute_batch(
+            "UPDATE copy_keys SET key = key + 1; ALTER TABLE articles DROP COLUMN synthetic;
+             PRAGMA user_version = 3;",
+        )
+        .unwrap();
         made
     };
     storyline()
@@ -383,7 +388,14 @@ fn a_store_from_before_the_key_change_gets_its_copy_keys_made_again() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 4);
+    assert_eq!(version, 5);
+    // The next step marked the stored articles that disclose they were generated.
+    let synthetic: i64 = conn
+        .query_row("SELECT COUNT(*) FROM articles WHERE synthetic", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(synthetic > 0);
 }
 
 #[test]
@@ -418,7 +430,10 @@ fn ingest_is_idempotent_and_the_store_answers() {
     // copies stored before it.
     let families: u64 = rows
         .iter()
-        .map(|r| r["independent_sources"].as_u64().unwrap())
+        .map(|r| {
+            r["independent_sources"].as_u64().unwrap()
+                + r["synthetic_sources"].as_u64().unwrap_or(0)
+        })
         .sum();
     let joined = first["copies"].as_u64().unwrap() + first["originals_of_copies"].as_u64().unwrap();
     assert_eq!(joined, 47 - families);

@@ -60,7 +60,9 @@ fn values(c: &Value) -> Vec<&str> {
 #[test]
 fn planted_conflicts_are_found_between_sources_and_inside_a_family() {
     let (_, s) = bridge_story();
-    assert_eq!(s["independent_sources"], 4);
+    // Four families; the AI digest is listed but counted as no source.
+    assert_eq!(s["independent_sources"], 3);
+    assert_eq!(s["synthetic_sources"], 1);
     // The majority value comes first.
     assert_eq!(
         values(conflict(&s, "name", "Welk", false)),
@@ -150,6 +152,29 @@ fn quotes_summary_sources_and_timeline() {
         .as_str()
         .unwrap()
         .contains("generated with the help of AI"));
+    // The digest corroborates nothing: no summary sentence, quote count or name count rests
+    // on it.
+    let digest_family = digest["family"].as_str().unwrap();
+    for x in summary {
+        assert!(
+            !x["support"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f == digest_family),
+            "{x}"
+        );
+    }
+    for q in quotes {
+        let fams = q["families"].as_array().unwrap();
+        let counted = fams.iter().filter(|f| *f != digest_family).count();
+        assert_eq!(q["independent_sources"], counted, "{q}");
+    }
+    assert!(s["only_in"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|o| o["family"] != digest_family));
     let wire = s["sources"]
         .as_array()
         .unwrap()

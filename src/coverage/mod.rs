@@ -130,7 +130,12 @@ pub struct TimelineEntry {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Coverage {
+    /// Families that are sources: every family but the synthetic ones.
     pub independent_sources: usize,
+    /// Families left out of every count because they disclose they were generated from other
+    /// articles (a synthesis corroborates nothing).
+    #[serde(default)]
+    pub synthetic_sources: usize,
     pub sources: Vec<SourceEntry>,
     pub quotes: Vec<Quote>,
     pub names: Vec<NameEntry>,
@@ -181,6 +186,12 @@ pub fn cover(families: &[String], pieces: &[Piece]) -> Coverage {
         })
         .into_iter()
         .unzip();
+    // A family that discloses it was generated from other articles repeats them: it is listed
+    // among the sources, flagged, and counted, cited and compared nowhere.
+    let synthetic: Vec<bool> = members
+        .iter()
+        .map(|m| m.iter().any(|&i| disclosure(pieces[i].text).is_some()))
+        .collect();
     let mut people = names::People::default();
     for f in &facts {
         for (_, m) in &f.names {
@@ -192,11 +203,11 @@ pub fn cover(families: &[String], pieces: &[Piece]) -> Coverage {
     let rest = || {
         (
             sources(families, &members, pieces),
-            story_quotes(families, pieces, &fam_index, found, &people),
-            name_entries(&members, &facts, &people, pieces),
+            story_quotes(families, pieces, &fam_index, found, &people, &synthetic),
+            name_entries(&members, &facts, &people, pieces, &synthetic),
         )
     };
-    let conflicts_of = || story_conflicts(families, &members, pieces, &facts, &people);
+    let conflicts_of = || story_conflicts(families, &members, pieces, &facts, &people, &synthetic);
     let (conflict_list, (sources, quotes, names)) = if pieces.len() < 16 {
         (conflicts_of(), rest())
     } else {
@@ -215,6 +226,7 @@ pub fn cover(families: &[String], pieces: &[Piece]) -> Coverage {
     let summary_sources: Vec<summary::Source> = members
         .iter()
         .enumerate()
+        .filter(|&(f, _)| !synthetic[f])
         .filter_map(|(f, m)| {
             let &first = m.first()?;
             Some(summary::Source {
@@ -239,8 +251,10 @@ pub fn cover(families: &[String], pieces: &[Piece]) -> Coverage {
     let (summary, only_in) = summary::summarize(&summary_sources, &disputed);
     let timeline = timeline(families, &members, pieces, &facts);
 
+    let synthetic_sources = synthetic.iter().filter(|&&s| s).count();
     Coverage {
-        independent_sources: families.len(),
+        independent_sources: families.len() - synthetic_sources,
+        synthetic_sources,
         sources,
         quotes,
         names,
@@ -258,10 +272,12 @@ fn story_conflicts(
     pieces: &[Piece],
     facts: &[facts::Facts],
     people: &names::People,
+    synthetic: &[bool],
 ) -> Vec<Conflict> {
     let voices: Vec<conflicts::Group> = members
         .iter()
         .enumerate()
+        .filter(|&(f, _)| !synthetic[f])
         .filter_map(|(f, m)| {
             let &first = m.first()?;
             Some(conflicts::Group {
@@ -405,6 +421,7 @@ fn story_quotes(
     fam_index: &HashMap<&str, usize>,
     found: Vec<Vec<quotes::Found>>,
     people: &names::People,
+    synthetic: &[bool],
 ) -> Vec<Quote> {
     struct Item {
         text: String,
@@ -529,7 +546,7 @@ fn story_quotes(
                     speaker,
                     cue,
                     articles,
-                    independent_sources: fams.len(),
+                    independent_sources: fams.iter().filter(|&&f| !synthetic[f]).count(),
                     families: fams.iter().map(|&f| families[f].clone()).collect(),
                     variants,
                 },
@@ -549,6 +566,7 @@ fn name_entries(
     facts: &[facts::Facts],
     people: &names::People,
     pieces: &[Piece],
+    synthetic: &[bool],
 ) -> Vec<NameEntry> {
     struct Acc {
         variants: Vec<String>,
@@ -580,7 +598,9 @@ fn name_entries(
                     first: seq,
                 });
                 acc.mentions += 1;
-                acc.families.insert(f);
+                if !synthetic[f] {
+                    acc.families.insert(f);
+                }
                 if mention.name != full
                     && mention.name.contains(' ')
                     && !acc.variants.contains(&mention.name)

@@ -142,10 +142,11 @@ pub fn story(r: &Report, s: &ReportStory) -> String {
     head(&mut out, title);
     let _ = writeln!(
         out,
-        "<p class=\"meta\">story {} &middot; {} articles &middot; {} independent sources{}</p>",
+        "<p class=\"meta\">story {} &middot; {} articles &middot; {} independent sources{}{}</p>",
         esc(&s.id),
         s.articles.len(),
         s.independent_sources,
+        super::text::synthetic_note(s.synthetic_sources),
         match (&s.first_published, &s.last_published) {
             (Some(a), Some(b)) => format!(" &middot; {} to {}", esc(a), esc(b)),
             _ => String::new(),

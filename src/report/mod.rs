@@ -76,6 +76,10 @@ pub struct ReportStory {
     pub articles: Vec<String>,
     pub families: Vec<String>,
     pub independent_sources: usize,
+    /// Families left out of the sources' counts: they disclose they were generated from other
+    /// articles.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub synthetic_sources: usize,
     /// Earliest and latest publication dates of its articles, where known.
     #[serde(default)]
     pub first_published: Option<String>,
@@ -121,4 +125,8 @@ pub struct ArticleView {
     pub member: Member,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original: Option<ReportArticle>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

@@ -169,9 +169,10 @@ fn story_header(out: &mut String, s: &ReportStory) {
     let _ = writeln!(out, "story {}  {}", s.id, or_dash(&s.title));
     let _ = writeln!(
         out,
-        "  {} articles, {} independent sources, {}",
+        "  {} articles, {} independent sources{}, {}",
         s.articles.len(),
         s.independent_sources,
+        synthetic_note(s.synthetic_sources),
         span
     );
     if !s.key_names.is_empty() {
@@ -391,4 +392,12 @@ fn extracted(a: &ReportArticle) -> String {
         }
     }
     out
+}
+
+/// What the sources' count leaves out: " (1 synthetic left out)".
+pub fn synthetic_note(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        n => format!(" ({n} synthetic left out)"),
+    }
 }

@@ -88,6 +88,9 @@ pub struct StoryRow {
     pub title: Option<String>,
     pub articles: usize,
     pub independent_sources: usize,
+    /// Families left out of `independent_sources`: they disclose they were generated.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub synthetic_sources: usize,
     pub first_published: Option<String>,
     pub last_published: Option<String>,
 }
@@ -192,3 +195,7 @@ pub fn merge_stats(stored: CorpusLines, batch: &[(u64, Vec<u64>)]) -> CorpusLine
 
 #[cfg(test)]
 mod tests;
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}

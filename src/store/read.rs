@@ -11,7 +11,10 @@ impl Store {
             .prepare(
                 "SELECT s.id, s.title, s.first_published, s.last_published,
                         (SELECT COUNT(*) FROM families f JOIN articles a ON a.family = f.id WHERE f.story = s.id),
-                        (SELECT COUNT(*) FROM families f WHERE f.story = s.id)
+                        (SELECT COUNT(*) FROM families f WHERE f.story = s.id
+                           AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.family = f.id AND a.synthetic)),
+                        (SELECT COUNT(*) FROM families f WHERE f.story = s.id
+                           AND EXISTS (SELECT 1 FROM articles a WHERE a.family = f.id AND a.synthetic))
                  FROM stories s
                  ORDER BY COALESCE(substr(s.last_published, 1, 10), '') DESC, s.updated_seq DESC
                  LIMIT ?1",
@@ -26,6 +29,7 @@ impl Store {
                     last_published: r.get(3)?,
                     articles: r.get::<_, i64>(4)? as usize,
                     independent_sources: r.get::<_, i64>(5)? as usize,
+                    synthetic_sources: r.get::<_, i64>(6)? as usize,
                 })
             })
             .map_err(self.err())?;

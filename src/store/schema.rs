@@ -95,7 +95,31 @@ CREATE TABLE story_merges (
     r"
 DELETE FROM copy_keys;
 ",
+    // Whether an article discloses it was generated from other articles: its family is no
+    // independent source, and the story list counts without it. Filled from the stored texts
+    // (`mark_synthetic`, run by `migrate` after this step).
+    r"
+ALTER TABLE articles ADD COLUMN synthetic INTEGER NOT NULL DEFAULT 0;
+",
 ];
+
+/// The migration after which stored articles are marked synthetic from their texts.
+pub(super) const SYNTHETIC_MARKED: usize = 4;
+
+/// Marks each stored article that discloses it was generated from other articles, as
+/// `insert_article` marks a new one.
+pub(super) fn mark_synthetic(tx: &Transaction) -> rusqlite::Result<()> {
+    let mut read = tx.prepare("SELECT seq, text FROM articles ORDER BY seq")?;
+    let mut write = tx.prepare("UPDATE articles SET synthetic = 1 WHERE seq = ?1")?;
+    let mut rows = read.query([])?;
+    while let Some(row) = rows.next()? {
+        let text: String = row.get(1)?;
+        if crate::coverage::disclosure(&text).is_some() {
+            write.execute([row.get::<_, i64>(0)?])?;
+        }
+    }
+    Ok(())
+}
 
 /// The migration after which copy keys are made again from the stored texts.
 pub(super) const COPY_KEYS_REHASHED: usize = 3;
@@ -140,6 +164,9 @@ impl Store {
             tx.execute_batch(sql).map_err(err)?;
             if i == COPY_KEYS_REHASHED {
                 rebuild_copy_keys(&tx).map_err(err)?;
+            }
+            if i == SYNTHETIC_MARKED {
+                mark_synthetic(&tx).map_err(err)?;
             }
             tx.pragma_update(None, "user_version", i as i64 + 1)
                 .map_err(err)?;

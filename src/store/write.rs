@@ -172,8 +172,8 @@ pub(super) fn insert_article(
     };
     tx.execute(
         "INSERT INTO articles (id, page_key, origin, url, title, authors, outlet, published, language, text,
-                               removed, notes, text_hash, family, relation, similarity, evidence)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                               removed, notes, text_hash, family, relation, similarity, evidence, synthetic)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         params![
             a.id,
             page_key,
@@ -192,6 +192,7 @@ pub(super) fn insert_article(
             member.relation.as_str(),
             member.similarity,
             member.evidence.to_string(),
+            crate::coverage::disclosure(&text).is_some(),
         ],
     )?;
     let seq = tx.last_insert_rowid();
