@@ -14,7 +14,8 @@
 use crate::text::WordSet;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use super::facts::Facts;
+use super::facts::{Facts, NumberFact};
+use super::measures;
 use super::names::{fold_name, same_name, surname, People, ROLE_HEADS, TENSE_MODIFIERS};
 use super::{Conflict, ConflictValue};
 
@@ -366,6 +367,7 @@ fn in_same_context(
 fn compare_facts<'g>(
     groups: &'g [Group],
     kind: &str,
+    needs_context: bool,
     facts_of: impl Fn(&'g Group) -> Vec<(String, String, usize)>,
 ) -> Vec<Conflict> {
     let mut sentences: Vec<HashMap<String, Vec<BTreeSet<String>>>> = Vec::new();
@@ -385,28 +387,103 @@ fn compare_facts<'g>(
         .collect();
     compare(per_group)
         .into_iter()
-        .filter(|(s, v)| in_same_context(s, v, &sentences))
+        .filter(|(s, v)| !needs_context || in_same_context(s, v, &sentences))
         .map(|(s, v)| conflict(kind, s, v, groups))
         .collect()
 }
 
+/// Number conflicts: values whose bounds cannot both hold ("about 40" and "sixty"; not "more
+/// than 100" and "up to 110"). A group whose own values for a subject cannot all hold is
+/// ambiguous on it; the others' values fall into classes of values that agree, each shown as
+/// its first group writes it.
 fn numbers(groups: &[Group]) -> Vec<Conflict> {
-    compare_facts(groups, "number", |g| {
-        g.facts
-            .numbers
-            .iter()
-            .map(|f| (f.subject.clone(), f.value.clone(), f.sentence))
-            .collect()
-    })
+    type Stated<'g> = (usize, &'g NumberFact);
+    let mut by_subject: BTreeMap<&str, Vec<Stated>> = BTreeMap::new();
+    for (g, group) in groups.iter().enumerate() {
+        for f in &group.facts.numbers {
+            by_subject
+                .entry(f.subject.as_str())
+                .or_default()
+                .push((g, f));
+        }
+    }
+    let numeric = |f: &NumberFact| f.value.parse::<f64>().ok().map(|x| (x, f.bound));
+    let agree = |a: &NumberFact, b: &NumberFact| match (numeric(a), numeric(b)) {
+        (Some(x), Some(y)) => measures::compatible(x, y),
+        _ => a.value == b.value,
+    };
+    let mut out = Vec::new();
+    for (subject, stated) in by_subject {
+        let mut per_group: BTreeMap<usize, Vec<&NumberFact>> = BTreeMap::new();
+        for &(g, f) in &stated {
+            per_group.entry(g).or_default().push(f);
+        }
+        if per_group.len() < 2
+            || per_group
+                .values()
+                .any(|fs| fs.iter().any(|a| fs.iter().any(|b| !agree(a, b))))
+        {
+            continue;
+        }
+        // Classes of agreeing values, each named by its first value as written.
+        let mut classes: Vec<(&NumberFact, BTreeSet<usize>)> = Vec::new();
+        for (&g, fs) in &per_group {
+            let f = fs[0];
+            match classes.iter_mut().find(|(rep, _)| agree(rep, f)) {
+                Some((_, gs)) => {
+                    gs.insert(g);
+                }
+                None => classes.push((f, BTreeSet::from([g]))),
+            }
+        }
+        if classes.len() < 2 {
+            continue;
+        }
+        let values: Values = classes
+            .into_iter()
+            .map(|(rep, gs)| (rep.written.clone(), gs))
+            .collect();
+        let sentences: Vec<HashMap<String, Vec<BTreeSet<String>>>> = (0..groups.len())
+            .map(|g| {
+                let ctx = per_group.get(&g).map_or_else(Vec::new, |fs| {
+                    fs.iter()
+                        .map(|f| {
+                            context(
+                                groups[g]
+                                    .facts
+                                    .sentences
+                                    .get(f.sentence)
+                                    .map_or("", String::as_str),
+                            )
+                        })
+                        .collect()
+                });
+                HashMap::from([(subject.to_string(), ctx)])
+            })
+            .collect();
+        if in_same_context(subject, &values, &sentences) {
+            out.push(conflict("number", subject.to_string(), values, groups));
+        }
+    }
+    out
 }
 
 fn dates(groups: &[Group]) -> Vec<Conflict> {
-    compare_facts(groups, "date", |g| {
+    // The year a thing was made names the thing ("dam built"): that is context enough.
+    let mut out = compare_facts(groups, "date", false, |g| {
+        g.facts
+            .dates
+            .iter()
+            .filter(|f| f.kind == "year")
+            .map(|f| (f.subject.clone(), f.value.clone(), f.sentence))
+            .collect()
+    });
+    out.extend(compare_facts(groups, "date", true, |g| {
         g.facts
             .dates
             .iter()
             // "today" means nothing across articles without their publication dates.
-            .filter(|f| f.resolved || f.kind != "relative")
+            .filter(|f| f.kind != "year" && (f.resolved || f.kind != "relative"))
             .map(|f| {
                 if f.resolved {
                     (f.subject.clone(), f.value.clone(), f.sentence)
@@ -425,7 +502,8 @@ fn dates(groups: &[Group]) -> Vec<Conflict> {
                 }
             })
             .collect()
-    })
+    }));
+    out
 }
 
 fn names(groups: &[Group]) -> Vec<Conflict> {
@@ -667,7 +745,7 @@ mod tests {
             k.contains(&(
                 "number".into(),
                 "killed".into(),
-                vec!["12".into(), "15".into()]
+                vec!["at least 12".into(), "at least 15".into()]
             )),
             "{k:?}"
         );

@@ -14,13 +14,20 @@
 use crate::text::WordSet;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
+use super::measures::{self, Bound};
 use super::names::{Mention, Tokens};
 
 /// A number fact: subject and value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NumberFact {
     pub subject: String,
+    /// The number, scaled ("2.4 million" → 2400000) and in the subject's unit (hours for a
+    /// length of time).
     pub value: String,
+    /// What the words before it allow ("about 40").
+    pub bound: Bound,
+    /// The number as written, with its bound ("about 2.4 million", "72-hour").
+    pub written: String,
     pub sentence: usize,
 }
 
@@ -214,6 +221,10 @@ static STOP: WordSet = WordSet::new(&[
 
 /// Nouns whose count is a fact a story turns on (and not one of many incidental numbers).
 static EVENT_NOUNS: WordSet = WordSet::new(&[
+    "visitor",
+    "spectator",
+    "attendee",
+    "participant",
     "drone",
     "missile",
     "rocket",
@@ -378,7 +389,18 @@ pub fn extract(text: &str, published: Option<&str>) -> Facts {
             facts.sentences.push(sentence.to_string());
             let t = Tokens::new(sentence);
             numbers_in(&t, k, &mut facts.numbers);
+            measures::measures_in(&t, k, &mut facts.numbers);
             dates_in(&t, k, day, &mut facts.dates);
+            for (subject, year) in measures::years_made(&t) {
+                facts.dates.push(DateFact {
+                    subject,
+                    kind: "year",
+                    value: year.clone(),
+                    resolved: true,
+                    expression: year,
+                    sentence: k,
+                });
+            }
             for m in t.mentions() {
                 facts.names.push((k, m));
             }
@@ -419,10 +441,22 @@ fn numbers_in(t: &Tokens, k: usize, out: &mut Vec<NumberFact>) {
         if value == "1" && low[i] == "one" && next.is_some_and(|n| n == "of") {
             continue; // "one of the ..."
         }
+        // "2.4 million customers": the scale is part of the number, and the noun comes after it.
+        let scaled = next.and_then(measures::scale);
+        let (value, first) = match (scaled, value.parse::<f64>()) {
+            (Some(m), Ok(x)) => (measures::format_value(x * m), i + 2),
+            _ => (value, i + 1),
+        };
+        let (bound, said) = measures::bound_before(low, i);
+        let written = if scaled.is_some() {
+            format!("{said}{} {}", raw[i], raw[i + 1])
+        } else {
+            format!("{said}{}", raw[i])
+        };
         // The thing counted: the first content word within three tokens after the number.
         let mut noun = None;
-        let mut j = i + 1;
-        while j < raw.len() && j <= i + 3 {
+        let mut j = first;
+        while j < raw.len() && j <= first + 2 {
             let w = low[j].as_str();
             if w.chars().all(char::is_alphabetic)
                 && !STOP.contains(&w)
@@ -469,10 +503,16 @@ fn numbers_in(t: &Tokens, k: usize, out: &mut Vec<NumberFact>) {
                     .then(|| low.get(j + 2))
                     .flatten()
                     .filter(|w| w.chars().all(char::is_alphabetic) && !STOP.contains(&w.as_str()));
+                // "three years of war" is a length of time, read in `measures`.
+                if of.is_some_and(|o| measures::is_lasting_event(o)) && measures::is_time_unit(&n) {
+                    continue;
+                }
                 match (verb_after(j + 1), of) {
                     // "17 people were injured" and "injuring 17" count the same thing.
                     (Some(v), _) if GENERIC.contains(&n.as_str()) => Some(v),
                     (Some(v), _) => Some(format!("{n} {v}")),
+                    // "14 cases of measles" counts cases, as "measles cases" does.
+                    (None, Some(_)) if EVENT_NOUNS.contains(&n.as_str()) => Some(n),
                     (None, Some(o)) => Some(format!("{n} of {o}")),
                     (None, None) if GENERIC.contains(&n.as_str()) || n.len() < 3 => {
                         verb_before.clone()
@@ -480,16 +520,53 @@ fn numbers_in(t: &Tokens, k: usize, out: &mut Vec<NumberFact>) {
                     (None, None) => Some(n),
                 }
             }
-            None => verb_before.clone(),
+            None => verb_before.clone().or_else(|| risen_to(low, i)),
         };
         if let Some(subject) = subject.filter(|s| is_countable(s)) {
             out.push(NumberFact {
                 subject,
                 value,
+                bound,
+                written,
                 sentence: k,
             });
         }
     }
+}
+
+/// What a count that "rose to 17" counts: "the number of measles cases linked to local schools
+/// rose to 17" → `case`, the nearest countable noun before the verb.
+fn risen_to(low: &[String], i: usize) -> Option<String> {
+    const CHANGE: &[&str] = &[
+        "rose",
+        "risen",
+        "rise",
+        "rises",
+        "climbed",
+        "increased",
+        "jumped",
+        "grew",
+        "fell",
+        "dropped",
+        "reached",
+        "reaches",
+        "stood",
+        "stands",
+        "totalled",
+        "totaled",
+        "hit",
+    ];
+    let mut v = i.checked_sub(1)?;
+    if matches!(low[v].as_str(), "to" | "at") {
+        v = v.checked_sub(1)?;
+    }
+    if !CHANGE.contains(&low[v].as_str()) {
+        return None;
+    }
+    (v.saturating_sub(8)..v).rev().find_map(|j| {
+        let n = singular(&low[j]);
+        EVENT_NOUNS.contains(&n.as_str()).then_some(n)
+    })
 }
 
 #[cfg(test)]
@@ -667,9 +744,22 @@ mod tests {
             numbers("Russia launched 83 drones overnight."),
             [p("drone", "83")]
         );
+        // A length of war is read in `measures`.
         assert_eq!(
             numbers("after nearly four years of war"),
-            [p("year of war", "4")]
+            Vec::<(String, String)>::new()
+        );
+        assert_eq!(
+            numbers("Health officials confirmed 14 cases of measles."),
+            [p("case", "14")]
+        );
+        assert_eq!(
+            numbers("The number of measles cases linked to schools rose to 17."),
+            [p("case", "17")]
+        );
+        assert_eq!(
+            numbers("Hackers stole data of about 2.4 million customers."),
+            [p("customer", "2400000")]
         );
         assert_eq!(
             numbers("Talks lasted six hours."),

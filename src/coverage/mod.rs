@@ -17,6 +17,7 @@
 pub mod attribution;
 pub mod conflicts;
 pub mod facts;
+pub mod measures;
 pub mod names;
 pub mod quotes;
 pub mod summary;
@@ -237,15 +238,16 @@ pub fn cover(families: &[String], pieces: &[Piece]) -> Coverage {
             })
         })
         .collect();
-    // Values a source states against the majority of a conflict between sources.
-    let disputed: Vec<(String, String)> = conflict_list
+    // Facts sources state differently: no summary sentence carrying one value cites a source
+    // of another.
+    let disputed: Vec<summary::Disputed> = conflict_list
         .iter()
         .filter(|c| c.within_family.is_none())
-        .flat_map(|c| {
+        .map(|c| {
             c.values
                 .iter()
-                .skip(1)
-                .flat_map(|v| v.families.iter().map(move |f| (f.clone(), v.value.clone())))
+                .map(|v| (v.value.clone(), v.families.clone()))
+                .collect()
         })
         .collect();
     let (summary, only_in) = summary::summarize(&summary_sources, &disputed);

@@ -100,6 +100,29 @@ fn contains_word(text: &str, word: &str) -> bool {
     })
 }
 
+/// Whether a sentence leans on a person named before it: a personal pronoun with no capitalised
+/// word before it but the one that opens the sentence ("'We will go on,' she said.").
+fn dangling_pronoun(s: &str) -> bool {
+    const PRONOUNS: &[&str] = &[
+        "he", "she", "him", "his", "her", "hers", "they", "them", "their",
+    ];
+    for (k, w) in crate::text::words(s).enumerate() {
+        if PRONOUNS.contains(&w.to_lowercase().as_str()) {
+            return true;
+        }
+        if k > 0 && w.starts_with(char::is_uppercase) && w.len() > 1 {
+            return false;
+        }
+    }
+    false
+}
+
+/// Whether a sentence opens or closes a quote it does not hold whole.
+fn half_quote(s: &str) -> bool {
+    let count = |c: char| s.chars().filter(|&x| x == c).count();
+    count('"') % 2 == 1 || count('\u{201C}') != count('\u{201D}')
+}
+
 fn carries_fact(s: &str) -> bool {
     s.chars().any(|c| c.is_ascii_digit())
         || s.split_whitespace()
@@ -120,13 +143,24 @@ pub fn without_dateline(s: &str) -> &str {
     s
 }
 
-/// The consensus summary and the facts only one source reports. `disputed` holds (family,
-/// value) pairs that a source states against the majority: a sentence carrying one is not
-/// chosen as the consensus while another wording of it is available.
-pub fn summarize(
-    sources: &[Source],
-    disputed: &[(String, String)],
-) -> (Vec<SummarySentence>, Vec<OnlyIn>) {
+/// One fact sources state differently: each value as the conflict shows it, with the families
+/// that state it, the majority's first.
+pub type Disputed = Vec<(String, Vec<String>)>;
+
+/// The value of a disputed fact a sentence carries, if any: the longest of its values found in
+/// it as words ("former president" over "president").
+fn carried<'d>(lower: &str, fact: &'d Disputed) -> Option<(usize, &'d (String, Vec<String>))> {
+    fact.iter()
+        .enumerate()
+        .filter(|(_, (v, _))| !v.is_empty() && contains_word(lower, &v.to_lowercase()))
+        .max_by_key(|(_, (v, _))| v.len())
+}
+
+/// The consensus summary and the facts only one source reports. `disputed` holds the facts
+/// sources state differently. A sentence that carries one value of such a fact is supported by
+/// no family that states another; one that carries a minority's value is not chosen as the
+/// consensus while another wording of it is available.
+pub fn summarize(sources: &[Source], disputed: &[Disputed]) -> (Vec<SummarySentence>, Vec<OnlyIn>) {
     // Each source's sentences are read on the machine's cores; their words get ids after.
     let read: Vec<Vec<ReadSentence>> = super::par_map(sources, |_: &mut (), s: &Source| {
         let n = s.sentences.len().max(1) as f64;
@@ -217,17 +251,33 @@ pub fn summarize(
         st.touched.clear();
         sup
     });
-    let minority: Vec<bool> = cands
-        .iter()
-        .map(|c| {
+    let mut support = support;
+    let mut minority = vec![false; cands.len()];
+    for (i, c) in cands.iter().enumerate() {
+        let lower = c.text.to_lowercase();
+        for fact in disputed {
+            let Some((k, (_, stating))) = carried(&lower, fact) else {
+                continue;
+            };
             let family = sources[c.source].family;
-            let lower = c.text.to_lowercase();
-            disputed.iter().any(|(f, v)| {
-                f == family && !v.is_empty() && contains_word(&lower, &v.to_lowercase())
-            })
-        })
+            minority[i] |= k > 0 && stating.iter().any(|f| f == family);
+            // A family stating another value does not vouch for this one.
+            support[i].retain(|&s| {
+                s == c.source
+                    || !fact
+                        .iter()
+                        .enumerate()
+                        .any(|(o, (_, fs))| o != k && fs.iter().any(|f| f == sources[s].family))
+            });
+        }
+    }
+    // A sentence whose "she said" has no one named before it would leave the reader asking who.
+    // Nor is a quote cut in half by the sentence splitter ("Paper lanterns do not mix," she said).
+    let dangling: Vec<bool> = cands
+        .iter()
+        .map(|c| dangling_pronoun(&c.text) || half_quote(&c.text))
         .collect();
-    let mut order: Vec<usize> = (0..cands.len()).collect();
+    let mut order: Vec<usize> = (0..cands.len()).filter(|&i| !dangling[i]).collect();
     order.sort_by(|&a, &b| {
         support[b]
             .len()
@@ -254,13 +304,16 @@ pub fn summarize(
         }
         chosen.push(i);
     }
-    // Told in the order the sources tell it.
-    chosen.sort_by(|&a, &b| {
-        cands[a]
-            .position
-            .total_cmp(&cands[b].position)
-            .then(a.cmp(&b))
-    });
+    // It leads with what the most sources carry (the first chosen), then tells the rest in the
+    // order the sources tell it.
+    if chosen.len() > 1 {
+        chosen[1..].sort_by(|&a, &b| {
+            cands[a]
+                .position
+                .total_cmp(&cands[b].position)
+                .then(a.cmp(&b))
+        });
+    }
     let summary = chosen
         .iter()
         .map(|&i| SummarySentence {
@@ -364,6 +417,19 @@ mod tests {
                 .any(|o| o.family == "fa" && o.sentence.contains("Reyl")),
             "{only:?}"
         );
+    }
+
+    #[test]
+    fn pronouns_without_a_name_and_half_quotes_are_not_summary_sentences() {
+        assert!(dangling_pronoun("\"We will go on,\" she said."));
+        assert!(dangling_pronoun("He said the bridge would reopen."));
+        assert!(!dangling_pronoun("Ilse Marten said she would cut fares."));
+        assert!(!dangling_pronoun("The council opened the school at night."));
+        assert!(half_quote(
+            "Paper lanterns and winds do not mix,\" Imrie said."
+        ));
+        assert!(half_quote("\u{201C}Safety comes first."));
+        assert!(!half_quote("\"Safety first,\" Imrie said."));
     }
 
     #[test]

@@ -268,8 +268,12 @@ report on its own site (JSON-LD), republished word for word by a TV station (HTM
 station (saved as flat text, with its menus, language row, headline printed twice, byline, date,
 teasers and comment prompt), a trimmed near-duplicate with a local line, a content farm's spun copy
 ("said" -> "stated"), an AI rewrite that discloses itself, and an independent report per event
-that disagrees with the wire on one fact (a number, a name, a date). Some independent reports are
-records in `feed.jsonl`.
+that disagrees with the wire on one fact: 14 against 17 measles cases, about 40 against sixty
+residents moved out, a dam built in 1961 against completed in 1963, 54 against 52 percent of the
+vote, Kenji against Hiro Sato, a beetle about eight against about six millimetres long, a strike of
+48 hours against a 72-hour walkout, about 2 million against about 2.4 million customers, winds of up
+to 110 against up to 130 kilometres per hour. Some independent reports are records in
+`feed.jsonl`.
 
 `labels.json` is the gold: for each origin (as `storyline analyze examples/` reports it), its
 story, family, relation to the family's original, and that original. Rebuild everything with

@@ -28,7 +28,7 @@ STORIES = [
             "authors": ["Tomas Hale"],
             "title": "Quay Street families spend night in school gym as harbour store burns",
             "paragraphs": [
-                "Sixty people from Quay Street spent Tuesday night on camp beds in the gym of St Brendan's primary school after a fire tore through a harbour warehouse.",
+                "Sixty residents of Quay Street were moved out of their homes and spent Tuesday night on camp beds in the gym of St Brendan's primary school after a fire tore through a harbour warehouse.",
                 "Residents said they were woken by sirens just after midnight and told to leave within ten minutes.",
                 "\"I grabbed the dog and my husband's medicine and that was it,\" said Marta Dunne, 71, who has lived on the street for forty years.",
                 "Fire chief Orla Brennick said the warehouse held marine fuel and paint. \"We were lucky that the wind turned towards the sea,\" she said.",
@@ -122,7 +122,7 @@ STORIES = [
             "authors": ["Colm Reyes"],
             "title": "Tiny green beetle is the Harrow Hills' newest resident",
             "paragraphs": [
-                "A ground beetle no bigger than a grain of rice has been named as a new species after researchers spent four years studying it in the Harrow Hills.",
+                "A ground beetle about six millimetres long, no bigger than a grain of rice, has been named as a new species after researchers spent four years studying it in the Harrow Hills.",
                 "Entomologist Priya Castell and her colleagues first collected the beetles under moss near the summit.",
                 "Genetic tests showed the insect differs from its closest relatives in the Alps by about six percent of its DNA.",
                 "Castell said she hoped the discovery would encourage walkers to stay on the paths.",
@@ -277,7 +277,7 @@ STORIES = [
             "title": "Lantern makers disappointed after storm cancels parade",
             "paragraphs": [
                 "Volunteers who spent months building giant paper lanterns for the Brightmoor festival say they are disappointed but understand the decision to call it off.",
-                "The storm brought winds of more than 100 kilometres per hour to the town on Saturday.",
+                "The storm brought winds of up to 130 kilometres per hour to the town on Saturday.",
                 "\"We have a dragon that is twelve metres long sitting in a barn,\" said lantern maker Rosa Quill. \"It will wait.\"",
                 "Festival director Colette Imrie said the parade had been moved to November 23.",
                 "Local cafes said they had lost a big weekend of trade.",
