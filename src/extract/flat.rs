@@ -649,7 +649,45 @@ fn read_head(blocks: &mut [Block], keep: &[bool], flat: &mut Found, stats: &dyn 
             byline::title_case(&blocks[i].text)
         }
     });
-    flat.outlet = site_name.or(copyright).or(byline_org).or(masthead_name);
+    // A byline's organisation that the text also credits as its source ("(Kestrel Wire) —",
+    // "The-Kestrel-Wire") is the wire whose report this is, not the page's own outlet: a spun
+    // copy keeps the wire's byline and credit, and taking them as its outlet made it the wire's
+    // original. (A copyright line is the site's footer: a station crediting itself in its
+    // dateline prints its own copyright too.)
+    let credited: Vec<String> = blocks
+        .iter()
+        // A dateline credit holds a bracket; the other credits are provenance lines.
+        .filter(|b| b.text.contains('(') || text::is_provenance_line(&b.text))
+        .flat_map(|b| {
+            text::CREDIT
+                .iter()
+                .flat_map(|re| {
+                    re.captures_iter(&b.text)
+                        .filter_map(|c| c.get(1).map(|m| squash(m.as_str())))
+                        .collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>()
+        })
+        .filter(|c| c.len() >= 2)
+        .collect();
+    let is_credited = |name: &String| {
+        let n = squash(name);
+        credited
+            .iter()
+            .any(|c| c.contains(n.as_str()) || n.contains(c.as_str()))
+    };
+    flat.outlet = site_name
+        .or(copyright)
+        .or(byline_org.filter(|o| !is_credited(o)))
+        .or(masthead_name);
+}
+
+/// Lower-case letters and digits of a name, for comparing outlets however they are written.
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// "Harbour fire | The Herald" and "Harbour fire" are one headline printed twice: they share
@@ -800,6 +838,21 @@ The cause of the fire is not yet known, and investigators are expected to visit 
         assert!(flat.paragraphs[0].starts_with("Night shifts at the depot"));
         assert!(!flat.paragraphs.iter().any(|p| p.contains("walk out over")));
         assert_eq!(flat.paragraphs.len(), body.lines().count() + 1);
+    }
+
+    #[test]
+    fn a_byline_organisation_the_text_credits_is_not_the_page_outlet() {
+        let copy = "Envoy states talks made advances\n\
+            By Mira Osei and Lene Holt, Kestrel Wire\n\
+            OSLAND (Kestrel Wire) — Particular envoy Daniel Arkwright stated on Monday that \
+            officers had made actual advances in negotiations on the grain corridor.\n\
+            Arkwright talked after two days of gatherings in the harbour city of Osland.\n";
+        let flat = run(copy);
+        assert_eq!(flat.authors, ["Mira Osei", "Lene Holt"]);
+        assert_eq!(flat.outlet, None);
+        // Without a credit line, the byline's organisation is the page's.
+        let own = copy.replace("OSLAND (Kestrel Wire) — ", "");
+        assert_eq!(run(&own).outlet.as_deref(), Some("Kestrel Wire"));
     }
 
     #[test]
