@@ -101,3 +101,20 @@ fn the_station_republication_not_the_spun_copy_is_the_original() {
         .collect();
     insta::assert_json_snapshot!(view);
 }
+
+/// Two local reports written from one template (tests/fixtures/template): the same skeleton,
+/// other names, ages, streets, days and hospitals. A spun copy keeps its original's names,
+/// numbers, places and dates; a template fills them differently, so these are two families.
+#[test]
+fn reports_from_one_template_are_not_copies() {
+    let out = Command::cargo_bin("storyline")
+        .unwrap()
+        .env_remove("STORYLINE_DB")
+        .args(["analyze", "tests/fixtures/template/", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let families = r["families"].as_array().unwrap();
+    assert_eq!(families.len(), 2, "{families:#?}");
+}

@@ -66,6 +66,22 @@ pub struct Alignment {
     pub only_b: Vec<usize>,
     pub sentences_a: usize,
     pub sentences_b: usize,
+    /// Swaps of a template's slots: a name, a number, a day or a time on either side.
+    pub slot_swaps: usize,
+    /// Of those, swaps of a name (a capitalised word inside the sentence).
+    pub name_swaps: usize,
+}
+
+/// Swapped slots from which two aligned texts are one template filled twice, not a copy.
+const TEMPLATE_SLOTS: usize = 3;
+
+/// Whether a swapped phrase (tokens `r` of sentence `s`) fills a template's slot, and whether
+/// a name is among its tokens.
+fn slot(s: &Sentence, r: &Range<usize>) -> (bool, bool) {
+    r.clone().fold((false, false), |(slot, name), k| {
+        let (a, b) = s.slot(k);
+        (slot || a, name || b)
+    })
 }
 
 /// How a copy relates to its original, as alignment sees it.
@@ -96,8 +112,20 @@ impl Alignment {
         }
     }
 
+    /// Whether the two texts are one template filled with another event's names, numbers and
+    /// days ("A 17-year-old was wounded ... in Eastfield on Saturday" against "A 15-year-old boy
+    /// was critically wounded ... in Millbrook on Thursday"). A spun copy keeps its original's
+    /// names, numbers, places and dates and swaps common words; a template fills the slots
+    /// differently, a name among them.
+    pub fn is_template(&self) -> bool {
+        self.slot_swaps >= TEMPLATE_SLOTS && self.name_swaps >= 1
+    }
+
     /// Whether the smaller text is a copy of the larger (or both of one text).
     pub fn is_copy(&self) -> bool {
+        if self.is_template() {
+            return false;
+        }
         let (covered, sentences) = if self.tokens_a <= self.tokens_b {
             (self.covered_a, self.sentences_a)
         } else {
@@ -301,6 +329,12 @@ fn align_with(a: &Doc, b: &Doc, words: bool) -> Alignment {
                 ra.start as usize..ra.end as usize,
                 rb.start as usize..rb.end as usize,
             );
+            let (slot_a, name_a) = slot(&sa, &ra);
+            let (slot_b, name_b) = slot(&sb, &rb);
+            if slot_a || slot_b {
+                al.slot_swaps += 1;
+                al.name_swaps += usize::from(name_a || name_b);
+            }
             if words {
                 *swaps
                     .entry((phrase(&sa.words[ra]), phrase(&sb.words[rb])))
@@ -748,6 +782,40 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_template_filled_twice_is_no_copy_and_apostrophes_are_one() {
+        let a = Doc::new(
+            "HARBORVIEW — A 17-year-old was wounded in Eastfield on Saturday afternoon, police said. \
+             Officers were called to the 400 block of Alder Street at about 2:15 p.m. and found \
+             the teen with a wound to his leg. The boy was taken to Harborview General Hospital, \
+             where he was listed in stable condition.",
+        );
+        let b = Doc::new(
+            "HARBORVIEW — A 15-year-old was wounded in Millbrook on Thursday evening, police said. \
+             Officers were called to the 1200 block of Cedar Lane at about 7:40 p.m. and found \
+             the teen with a wound to his chest. The boy was taken to Saint Anne Medical Center, \
+             where he was listed in critical condition.",
+        );
+        let al = align(&a, &b);
+        assert!(
+            al.is_template() && !al.is_copy(),
+            "{} {}",
+            al.slot_swaps,
+            al.name_swaps
+        );
+        // Typography is not a swap: the same report with other apostrophes is a copy.
+        let c = Doc::new(
+            "Walker’s brother said Hale’s car was found near the school on Saturday. Walker’s \
+             neighbours said they’re shocked, and Hale’s family asked for privacy on Sunday.",
+        );
+        let d = Doc::new(
+            "Walker's brother said Hale's car was found near the school on Saturday. Walker's \
+             neighbours said they're shocked, and Hale's family asked for privacy on Sunday.",
+        );
+        let al = align(&c, &d);
+        assert_eq!(al.slot_swaps, 0);
     }
 
     #[test]

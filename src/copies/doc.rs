@@ -93,6 +93,53 @@ pub struct Sentence<'d, 'a> {
     pub whole: u64,
 }
 
+impl Sentence<'_, '_> {
+    /// Whether token `k` fills a template's slot (a name, a number, a day or a time of day), and
+    /// whether it is a name: a capitalised word inside the sentence that is no day or month. A
+    /// sentence read back without its classes has no slots.
+    pub fn slot(&self, k: usize) -> (bool, bool) {
+        static DATES: std::sync::LazyLock<text::FastSet<u64>> = std::sync::LazyLock::new(|| {
+            [
+                "monday",
+                "tuesday",
+                "wednesday",
+                "thursday",
+                "friday",
+                "saturday",
+                "sunday",
+                "january",
+                "february",
+                "march",
+                "april",
+                "june",
+                "july",
+                "august",
+                "september",
+                "october",
+                "november",
+                "december",
+                "morning",
+                "afternoon",
+                "evening",
+                "night",
+                "yesterday",
+                "today",
+            ]
+            .iter()
+            .map(|w| token(w).0)
+            .collect()
+        });
+        let (Some(&class), Some(&h)) = (self.classes.get(k), self.hashes.get(k)) else {
+            return (false, false);
+        };
+        if DATES.contains(&h) || u64::from(class) == CLASS_DIGIT {
+            return (true, false);
+        }
+        let name = k > 0 && u64::from(class) == CLASS_CAPITAL;
+        (name, name)
+    }
+}
+
 /// Where a sentence's tokens sit in its document's arrays.
 #[derive(Debug, Clone)]
 struct Span<'a> {
@@ -270,8 +317,12 @@ fn unicode_words<'a>(s: &'a str, out: &mut Vec<&'a str>) {
     }
 }
 
-/// A token's hash ([`text::word_hash`]) and skeleton class.
+/// A token's hash ([`text::word_hash`]) and skeleton class. A typographic apostrophe is read
+/// as the typewriter one: "Hale’s" and "Hale's" are one word, which pages print either way.
 fn token(w: &str) -> (u64, u8) {
+    if w.contains(['\u{2019}', '\u{2018}']) {
+        return token(&w.replace(['\u{2019}', '\u{2018}'], "'"));
+    }
     let b = w.as_bytes();
     let (h, digit, capital) = if b.len() <= 64 && b.is_ascii() {
         let mut buf = [0u8; 64];

@@ -81,7 +81,7 @@ const RULES: &[Rule] = &[
     Rule {
         reason: "account prompt",
         kind: Kind::Line,
-        pattern: r"^(are you sure you want to log ?out.*|.*(?-u:\b)by (logging|signing) in (to|with|using)(?-u:\b).*|.*(?-u:\b)you('ve| have) reached (the|your) (limit|maximum)(?-u:\b).*|.*(?-u:\b)(unlimited|free|full) (digital )?access(?-u:\b).*(?-u:\b)(subscri\w*|log ?in|sign ?in|sign ?up|register|limit)(?-u:\b).*|subscribers?,? (click|log|sign|please|to)(?-u:\b).*|please (log ?in|sign ?in|sign ?up|register|subscribe)(?-u:\b).*|.*(?-u:\b)whenever .{1,80} posts new content(?-u:\b).*|.*(?-u:\b)(remember me|forgot (your )?password|new user\?|e-?mail or username|username or e-?mail)(?-u:\b).*|.*(?-u:\b)sign up now\W*|(log ?in|sign ?in|sign ?up|register|subscribe)(\s*(or|and|/|\||·)?\s*(log ?in|sign ?in|sign ?up|register|subscribe))+\W*)$",
+        pattern: r"^(are you sure you want to log ?out.*|.*(?-u:\b)by (logging|signing) in (to|with|using)(?-u:\b).*|.*(?-u:\b)you('ve| have) reached (the|your) (limit|maximum)(?-u:\b).*|.*(?-u:\b)(unlimited|free|full) (digital )?access(?-u:\b).*(?-u:\b)(subscri\w*|log ?in|sign ?in|sign ?up|register|limit)(?-u:\b).*|subscribers?,? (click|log|sign|please|to)(?-u:\b).*|please (log ?in|sign ?in|sign ?up|register|subscribe)(?-u:\b).*|.*(?-u:\b)whenever .{1,80} posts new content(?-u:\b).*|.*(?-u:\b)(remember me|forgot (your )?password|new user\?|e-?mail or username|username or e-?mail)(?-u:\b).*|.*(?-u:\b)sign up now\W*|(e-?mail )?(notifications|alerts) (are|will be) (only )?sent(?-u:\b).*|(close )?get (e-?mail )?(notifications|alerts) (on|about|from)(?-u:\b).*|your (notification|alert|subscription) has been saved\W*|there was a problem saving your (notification|alert|subscription)\W*|(log ?in|sign ?in|sign ?up|register|subscribe)(\s*(or|and|/|\||·)?\s*(log ?in|sign ?in|sign ?up|register|subscribe))+\W*)$",
     },
     Rule {
         reason: "cookie notice",
@@ -463,6 +463,19 @@ mod tests {
                 "account prompt",
             ),
             ("E-mail or Username: Password REMEMBER ME", "account prompt"),
+            (
+                "Email notifications are only sent once a day, and only if there are new matching items.",
+                "account prompt",
+            ),
+            (
+                "Close Get email notifications on Mara Quill daily!",
+                "account prompt",
+            ),
+            ("Your notification has been saved.", "account prompt"),
+            (
+                "There was a problem saving your notification.",
+                "account prompt",
+            ),
             ("Help shape the stories of our town. Sign up now!", "account prompt"),
         ];
         for (line, want) in cases {
