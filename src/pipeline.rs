@@ -215,9 +215,7 @@ pub fn assemble_with(
             .iter()
             .filter_map(|f| family.get(f.as_str()).map(|f| f.original.as_str()))
             .collect();
-        let mut entry = story_entry(sid, title, arts, fams, &originals);
-        entry.key_names = state.map(|s| s.key_names()).unwrap_or_default();
-        entry
+        story_entry(sid, title, arts, fams, &originals)
     });
     Report {
         version: VERSION,
@@ -262,7 +260,10 @@ pub fn story_entry(
         synthetic_sources: cov.synthetic_sources,
         first_published: days.first().map(|d| d.to_string()),
         last_published: days.last().map(|d| d.to_string()),
-        key_names: Vec::new(),
+        // The names the story's sources write most, as coverage folds them (one entry per
+        // person, no outlets, datelines or role words): the clusterer's own labels are raw
+        // capitalised runs ("Transport Minister Tomasz Welk", "Kestrel Wire").
+        key_names: cov.names.iter().take(8).map(|n| n.name.clone()).collect(),
         sources: cov.sources,
         quotes: cov.quotes,
         names: cov.names,

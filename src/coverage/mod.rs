@@ -20,6 +20,7 @@ pub mod facts;
 pub mod measures;
 pub mod names;
 pub mod quotes;
+pub mod roster;
 pub mod summary;
 
 use std::collections::{HashMap, HashSet};
@@ -193,9 +194,14 @@ pub fn cover(families: &[String], pieces: &[Piece]) -> Coverage {
         .iter()
         .map(|m| m.iter().any(|&i| disclosure(pieces[i].text).is_some()))
         .collect();
+    // The people of the story as its sources' originals name them: a copy's spinning ("Green
+    // Port") or a synthesis's wording ("Named Carabus") is no one's full name.
     let mut people = names::People::default();
-    for f in &facts {
-        for (_, m) in &f.names {
+    for (f, m) in members.iter().enumerate() {
+        let Some(&i) = m.first().filter(|_| !synthetic[f]) else {
+            continue;
+        };
+        for (_, m) in &facts[i].names {
             people.add(m);
         }
     }
@@ -204,8 +210,10 @@ pub fn cover(families: &[String], pieces: &[Piece]) -> Coverage {
     let rest = || {
         (
             sources(families, &members, pieces),
-            story_quotes(families, pieces, &fam_index, found, &people, &synthetic),
-            name_entries(&members, &facts, &people, pieces, &synthetic),
+            story_quotes(
+                families, pieces, &fam_index, found, &people, &facts, &synthetic,
+            ),
+            roster::entries(&members, &facts, &people, pieces, &synthetic),
         )
     };
     let conflicts_of = || story_conflicts(families, &members, pieces, &facts, &people, &synthetic);
@@ -369,18 +377,29 @@ fn trigrams(words: &[u64]) -> HashSet<u64> {
 }
 
 /// The speaker's full name where the story names them.
-fn resolve_speaker(q: &quotes::Found, people: &names::People) -> Option<String> {
+/// The speaker's full name: as the quote's own article names them first ("Welk said" in a
+/// report that names Tomasz Welk is Tomasz Welk, though another source calls him Jakub), then
+/// as the story does.
+fn resolve_speaker(
+    q: &quotes::Found,
+    own: &names::People,
+    people: &names::People,
+) -> Option<String> {
     let written = q.speaker.as_deref()?.trim();
     let lower = written.to_lowercase();
+    let resolve = |n: &str| {
+        own.resolve(n)
+            .or_else(|| people.resolve(n))
+            .unwrap_or_else(|| n.to_string())
+    };
     if quotes::PRONOUNS.contains(&lower) {
-        let a = q.antecedent.as_deref()?;
-        return Some(people.resolve(a).unwrap_or_else(|| a.to_string()));
+        return Some(resolve(q.antecedent.as_deref()?));
     }
     if written.starts_with(char::is_uppercase) {
         // "Ukraine's chief negotiator Rustem Umerov" and "Mr. Umerov" read as their names.
         let m = names::mentions(written);
         let n = m.last().map_or(written, |m| m.name.as_str());
-        return Some(people.resolve(n).unwrap_or_else(|| n.to_string()));
+        return Some(resolve(n));
     }
     Some(written.to_string())
 }
@@ -423,6 +442,7 @@ fn story_quotes(
     fam_index: &HashMap<&str, usize>,
     found: Vec<Vec<quotes::Found>>,
     people: &names::People,
+    facts: &[facts::Facts],
     synthetic: &[bool],
 ) -> Vec<Quote> {
     struct Item {
@@ -434,8 +454,14 @@ fn story_quotes(
     }
     let mut items: Vec<Item> = Vec::new();
     for (i, list) in found.into_iter().enumerate() {
+        let mut own = names::People::default();
+        if !list.is_empty() {
+            for (_, m) in &facts[i].names {
+                own.add(m);
+            }
+        }
         for q in list {
-            let speaker = resolve_speaker(&q, people);
+            let speaker = resolve_speaker(&q, &own, people);
             items.push(Item {
                 grams: trigrams(&quote_key(&q.text)),
                 text: q.text,
@@ -561,95 +587,6 @@ fn story_quotes(
             .then(a.0.cmp(&b.0))
     });
     out.into_iter().map(|(_, q)| q).collect()
-}
-
-fn name_entries(
-    members: &[Vec<usize>],
-    facts: &[facts::Facts],
-    people: &names::People,
-    pieces: &[Piece],
-    synthetic: &[bool],
-) -> Vec<NameEntry> {
-    struct Acc {
-        variants: Vec<String>,
-        roles: Vec<String>,
-        mentions: usize,
-        families: HashSet<usize>,
-        first: usize,
-    }
-    let mut by_name: HashMap<String, Acc> = HashMap::new();
-    let mut resolved: HashMap<&str, String> = HashMap::new();
-    let mut seq = 0;
-    for (f, m) in members.iter().enumerate() {
-        for &i in m {
-            for (_, mention) in &facts[i].names {
-                let full = resolved
-                    .entry(mention.name.as_str())
-                    .or_insert_with(|| {
-                        people
-                            .resolve(&mention.name)
-                            .unwrap_or_else(|| mention.name.clone())
-                    })
-                    .clone();
-                seq += 1;
-                let acc = by_name.entry(full.clone()).or_insert_with(|| Acc {
-                    variants: Vec::new(),
-                    roles: Vec::new(),
-                    mentions: 0,
-                    families: HashSet::new(),
-                    first: seq,
-                });
-                acc.mentions += 1;
-                if !synthetic[f] {
-                    acc.families.insert(f);
-                }
-                if mention.name != full
-                    && mention.name.contains(' ')
-                    && !acc.variants.contains(&mention.name)
-                    && acc.variants.len() < 6
-                {
-                    acc.variants.push(mention.name.clone());
-                }
-                if let Some(r) = &mention.role {
-                    if !acc.roles.contains(r) && acc.roles.len() < 6 {
-                        acc.roles.push(r.clone());
-                    }
-                }
-            }
-        }
-    }
-    // A lone capitalised word met once is as likely a word as a name, and one the story also
-    // writes in lower case ("Firefighters" opening a sentence) is a word.
-    let lower_words: HashSet<&str> = pieces
-        .iter()
-        .flat_map(|p| crate::text::words(p.text))
-        .filter(|w| w.starts_with(char::is_lowercase))
-        .collect();
-    let mut v: Vec<(String, Acc)> = by_name
-        .into_iter()
-        .filter(|(n, a)| {
-            n.contains(' ')
-                || !a.roles.is_empty()
-                || (a.mentions >= 2 && !lower_words.contains(n.to_lowercase().as_str()))
-        })
-        .collect();
-    v.sort_by(|a, b| {
-        b.1.families
-            .len()
-            .cmp(&a.1.families.len())
-            .then(b.1.mentions.cmp(&a.1.mentions))
-            .then(a.1.first.cmp(&b.1.first))
-    });
-    v.truncate(40);
-    v.into_iter()
-        .map(|(name, a)| NameEntry {
-            name,
-            variants: a.variants,
-            roles: a.roles,
-            mentions: a.mentions,
-            independent_sources: a.families.len(),
-        })
-        .collect()
 }
 
 fn timeline(

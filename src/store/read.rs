@@ -157,17 +157,7 @@ impl Store {
         let refs: Vec<&ReportArticle> = articles.iter().collect();
         let fam_ids: Vec<String> = families.iter().map(|f| f.id.clone()).collect();
         let originals: Vec<&str> = families.iter().map(|f| f.original.as_str()).collect();
-        let mut story: ReportStory = story_entry(&id, title, &refs, &fam_ids, &originals);
-        let state: Option<String> = self
-            .conn
-            .query_row("SELECT data FROM story_state WHERE id = ?1", [&id], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(self.err())?;
-        if let Some(st) = state.and_then(|s| serde_json::from_str::<stories::StoryState>(&s).ok()) {
-            story.key_names = st.key_names();
-        }
+        let story: ReportStory = story_entry(&id, title, &refs, &fam_ids, &originals);
         Ok(Report {
             version: VERSION,
             articles,
