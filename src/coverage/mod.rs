@@ -21,6 +21,7 @@ pub mod measures;
 pub mod names;
 pub mod quotes;
 pub mod roster;
+pub mod speakers;
 pub mod summary;
 
 use std::collections::{HashMap, HashSet};
@@ -385,7 +386,12 @@ fn resolve_speaker(
     own: &names::People,
     people: &names::People,
 ) -> Option<String> {
-    let written = q.speaker.as_deref()?.trim();
+    let cleaned = speakers::clean(q.speaker.as_deref()?);
+    if cleaned.is_none() && std::env::var_os("SPK").is_some() {
+        eprintln!("REJECT {:?}", q.speaker);
+    }
+    let cleaned = cleaned?;
+    let written = cleaned.as_str();
     let lower = written.to_lowercase();
     let resolve = |n: &str| {
         own.resolve(n)

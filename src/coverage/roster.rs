@@ -89,7 +89,7 @@ static NOT_NAMES: WordSet = WordSet::new(&[
 ]);
 
 /// Demonyms and adjectives of nations and regions that news capitalises: not names.
-static DEMONYMS: WordSet = WordSet::new(&[
+pub(super) static DEMONYMS: WordSet = WordSet::new(&[
     "afghan",
     "african",
     "albanian",

@@ -116,6 +116,21 @@ fn ages(t: &str) -> Vec<u32> {
         .collect()
 }
 
+/// Whether a capitalised run names a region: a US state or a country of the regions list
+/// ("Texas", "United States", "Russia"). Towns are not asked: many share a surname (Clinton,
+/// Warren, Moore).
+pub fn is_region(name: &str) -> bool {
+    static REGIONS: LazyLock<FastSet<u64>> = LazyLock::new(|| {
+        NOT_TOWNS
+            .split('|')
+            .take_while(|w| *w != "police")
+            .chain(["united states", "united kingdom", "washington", "new york"])
+            .map(place_hash)
+            .collect()
+    });
+    REGIONS.contains(&place_hash(name))
+}
+
 /// Whether a capitalised run is a town the gazetteer knows.
 fn is_town(name: &str) -> bool {
     let h = place_hash(name);
