@@ -219,10 +219,76 @@ pub fn score(model: &Model, docs: &[Annotated]) -> Value {
     Value::Object(out)
 }
 
-/// `eval --task quotes`: the shipped model on a split directory.
+/// Of the speakers the shipped pipeline reports for the quotes of each text (coverage, as a
+/// story page shows them), how many are people or bodies, judged against the annotators: a
+/// speaker is one when some source the annotators marked in the same text names it (the same
+/// words, one inside the other, or the same last word: "Tomasz Welk" for a source "Welk", "the
+/// ministry" for "the foreign ministry"). A demonym, a place from a nearby clause or a clause
+/// matches no annotated source. Returns (speakers reported, of them people or bodies).
+pub fn speakers_named(docs: &[Annotated]) -> (usize, usize) {
+    let mut seen: HashSet<&str> = HashSet::new();
+    let (mut reported, mut named) = (0, 0);
+    for d in docs {
+        if !seen.insert(d.text.as_str()) {
+            continue;
+        }
+        // Every annotation file of the text: the sources any annotator marked.
+        let sources: Vec<String> = docs
+            .iter()
+            .filter(|o| o.text == d.text)
+            .flat_map(|o| o.spans.iter().filter(|s| s.role == Role::Source))
+            .map(|s| d.text[s.start..s.end].trim().to_lowercase())
+            .collect();
+        let family = vec!["f".to_string()];
+        let piece = crate::coverage::Piece {
+            article: "a",
+            family: "f",
+            original: true,
+            outlet: None,
+            published: None,
+            text: &d.text,
+        };
+        let last = |s: &str| {
+            s.split(|c: char| !c.is_alphanumeric())
+                .rfind(|w| w.len() >= 3)
+                .map(str::to_string)
+        };
+        for q in crate::coverage::cover(&family, &[piece]).quotes {
+            let Some(sp) = q.speaker else { continue };
+            reported += 1;
+            let sp = sp.to_lowercase();
+            let tail = last(&sp);
+            if sources.iter().any(|g| {
+                g == &sp
+                    || g.contains(sp.as_str())
+                    || sp.contains(g.as_str())
+                    || (tail.is_some() && last(g) == tail)
+            }) {
+                named += 1;
+            }
+        }
+    }
+    (reported, named)
+}
+
+/// `eval --task quotes`: the shipped model on a split directory, and the speakers the shipped
+/// pipeline reports (see [`speakers_named`]).
 pub fn score_split(dir: &Path) -> Result<Value, EvalError> {
     let docs = read_split(dir)?;
-    Ok(score(Model::shipped(), &docs))
+    let mut out = score(Model::shipped(), &docs);
+    let (reported, named) = speakers_named(&docs);
+    if let Value::Object(m) = &mut out {
+        m.insert("speakers_reported".into(), json!(reported));
+        m.insert(
+            "speakers_person_or_body".into(),
+            json!(r4(if reported > 0 {
+                named as f64 / reported as f64
+            } else {
+                1.0
+            })),
+        );
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
