@@ -399,7 +399,9 @@ fn resolve_speaker(
             .unwrap_or_else(|| n.to_string())
     };
     if quotes::PRONOUNS.contains(&lower) {
-        return Some(resolve(q.antecedent.as_deref()?));
+        // The antecedent, too, must be someone: "he" after a clause about the United States.
+        let a = speakers::clean(q.antecedent.as_deref()?)?;
+        return Some(resolve(&a));
     }
     if written.starts_with(char::is_uppercase) {
         // "Ukraine's chief negotiator Rustem Umerov" and "Mr. Umerov" read as their names.

@@ -112,6 +112,14 @@ static NO_ONE: WordSet = WordSet::new(&[
     "yesterday",
     "i'm",
     "it",
+    "that",
+    "but",
+    "and",
+    "this",
+    "these",
+    "those",
+    "which",
+    "department",
 ]);
 
 /// The speaker without the words around it, or `None` when it names no person or body.
@@ -154,9 +162,13 @@ pub fn clean(written: &str) -> Option<String> {
         return None;
     }
     let name = words.join(" ");
-    if words.len() == 1
-        && (NO_ONE.contains(&lower[0].as_str())
-            || super::roster::DEMONYMS.contains(&lower[0].as_str()))
+    if words.len() == 1 && NO_ONE.contains(&lower[0].as_str()) {
+        return None;
+    }
+    // "Ukrainian", "Ukrainians", "African Americans": a people, not a speaker.
+    let last = lower[lower.len() - 1].trim_end_matches('s');
+    if super::roster::DEMONYMS.contains(&last)
+        && words.iter().all(|w| w.starts_with(char::is_uppercase))
     {
         return None;
     }
@@ -199,6 +211,9 @@ mod tests {
         assert_eq!(clean("Warren").as_deref(), Some("Warren"));
         for no_one in [
             "Ukrainian",
+            "African Americans",
+            "South Asia",
+            "that",
             "United States",
             "Texas",
             "Biden-era",

@@ -124,7 +124,24 @@ pub fn is_region(name: &str) -> bool {
         NOT_TOWNS
             .split('|')
             .take_while(|w| *w != "police")
-            .chain(["united states", "united kingdom", "washington", "new york"])
+            .chain([
+                "united states",
+                "united kingdom",
+                "washington",
+                "new york",
+                "asia",
+                "south asia",
+                "east asia",
+                "europe",
+                "africa",
+                "middle east",
+                "latin america",
+                "south america",
+                "north america",
+                "british columbia",
+                "virgin islands",
+                "puerto rico",
+            ])
             .map(place_hash)
             .collect()
     });
