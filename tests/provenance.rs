@@ -6,11 +6,11 @@
 use assert_cmd::Command;
 use serde_json::Value;
 
-fn report() -> Value {
+fn report(dir: &str) -> Value {
     let out = Command::cargo_bin("storyline")
         .unwrap()
         .env_remove("STORYLINE_DB")
-        .args(["analyze", "tests/fixtures/reversal/", "--format", "json"])
+        .args(["analyze", dir, "--format", "json"])
         .output()
         .unwrap();
     assert!(
@@ -23,7 +23,7 @@ fn report() -> Value {
 
 #[test]
 fn the_station_republication_not_the_spun_copy_is_the_original() {
-    let r = report();
+    let r = report("tests/fixtures/reversal/");
     let origin_of = |id: &Value| {
         r["articles"]
             .as_array()
@@ -107,14 +107,7 @@ fn the_station_republication_not_the_spun_copy_is_the_original() {
 /// numbers, places and dates; a template fills them differently, so these are two families.
 #[test]
 fn reports_from_one_template_are_not_copies() {
-    let out = Command::cargo_bin("storyline")
-        .unwrap()
-        .env_remove("STORYLINE_DB")
-        .args(["analyze", "tests/fixtures/template/", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = report("tests/fixtures/template/");
     let families = r["families"].as_array().unwrap();
     assert_eq!(families.len(), 2, "{families:#?}");
 }
