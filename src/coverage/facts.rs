@@ -438,6 +438,18 @@ fn numbers_in(t: &Tokens, k: usize, out: &mut Vec<NumberFact>) {
         if raw[i].len() == 4 && raw[i].starts_with(['1', '2']) && !raw[i].contains(',') {
             continue; // a year
         }
+        // "14103 Old State Road": a house number before a street's name counts nothing.
+        if raw[i].len() >= 3
+            && raw[i].chars().all(|c| c.is_ascii_digit())
+            && raw
+                .get(i + 1)
+                .is_some_and(|w| w.starts_with(char::is_uppercase))
+            && raw
+                .get(i + 2)
+                .is_some_and(|w| w.starts_with(char::is_uppercase))
+        {
+            continue;
+        }
         if value == "1" && low[i] == "one" && next.is_some_and(|n| n == "of") {
             continue; // "one of the ..."
         }
@@ -497,6 +509,11 @@ fn numbers_in(t: &Tokens, k: usize, out: &mut Vec<NumberFact>) {
             .filter(|_| noun.is_none_or(|(_, n)| GENERIC.contains(&n)));
         let subject = match noun {
             Some((_, n)) if COUNT_VERBS.contains(&n) => Some(n.to_string()),
+            // "33 shots" counts rounds fired, not people shot: a plural noun whose singular is a
+            // verb of harm is that noun, which no other source's victims are compared with.
+            Some((_, n)) if singular(n) != n && COUNT_VERBS.contains(&singular(n).as_str()) => {
+                Some(n.to_string())
+            }
             Some((j, n)) => {
                 let n = singular(n);
                 let of = (low.get(j + 1).map(String::as_str) == Some("of"))
@@ -760,6 +777,14 @@ mod tests {
         assert_eq!(
             numbers("Hackers stole data of about 2.4 million customers."),
             [p("customer", "2400000")]
+        );
+        assert_eq!(
+            numbers("Residents heard as many as 33 shots."),
+            Vec::<(String, String)>::new()
+        );
+        assert_eq!(
+            numbers("Four people were killed at 14103 Old State Road."),
+            [p("killed", "4")]
         );
         assert_eq!(
             numbers("Talks lasted six hours."),
