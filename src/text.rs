@@ -13,6 +13,15 @@ use std::sync::LazyLock;
 use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 
+/// Lower-case letters and digits of a name, for comparing outlets however they are written
+/// ("Kestrel Wire", "kestrel-wire", "KestrelWire").
+pub fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// Folds a text to the comparison form: NFKC, lower case, plain quotes and dashes, single spaces.
 pub fn normalize(text: &str) -> String {
     // Most text is already in NFKC; the quick check skips the costly decomposition.

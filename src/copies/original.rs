@@ -145,14 +145,7 @@ impl Fluency {
     }
 }
 
-use crate::text::{CONTRIBUTED, CREDIT, DERIVED};
-
-fn squash(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
+use crate::text::{squash, CONTRIBUTED, CREDIT, DERIVED};
 
 fn host(url: &str) -> String {
     let rest = url.split("://").nth(1).unwrap_or(url);

@@ -195,10 +195,11 @@ pub fn cover(families: &[String], pieces: &[Piece]) -> Coverage {
         .unzip();
     // A family that discloses it was generated from other articles repeats them: it is listed
     // among the sources, flagged, and counted, cited and compared nowhere.
-    let synthetic: Vec<bool> = members
+    let disclosed: Vec<Option<String>> = members
         .iter()
-        .map(|m| m.iter().any(|&i| disclosure(pieces[i].text).is_some()))
+        .map(|m| m.iter().find_map(|&i| disclosure(pieces[i].text)))
         .collect();
+    let synthetic: Vec<bool> = disclosed.iter().map(Option::is_some).collect();
     // The people of the story as its sources' originals name them: a copy's spinning ("Green
     // Port") or a synthesis's wording ("Named Carabus") is no one's full name.
     let mut people = names::People::default();
@@ -214,7 +215,7 @@ pub fn cover(families: &[String], pieces: &[Piece]) -> Coverage {
     // Conflicts take the longest of what is left; in a big story the rest runs beside them.
     let rest = || {
         (
-            sources(families, &members, pieces),
+            sources(families, &members, pieces, &disclosed),
             story_quotes(
                 families, pieces, &fam_index, found, &people, &facts, &synthetic,
             ),
@@ -326,11 +327,17 @@ fn story_conflicts(
     conflict_list
 }
 
-fn sources(families: &[String], members: &[Vec<usize>], pieces: &[Piece]) -> Vec<SourceEntry> {
+fn sources(
+    families: &[String],
+    members: &[Vec<usize>],
+    pieces: &[Piece],
+    disclosed: &[Option<String>],
+) -> Vec<SourceEntry> {
     families
         .iter()
         .zip(members)
-        .map(|(f, m)| {
+        .zip(disclosed)
+        .map(|((f, m), disclosed)| {
             let original = m.first().map(|&i| pieces[i]);
             let mut copy_outlets: Vec<String> = m
                 .iter()
@@ -346,7 +353,7 @@ fn sources(families: &[String], members: &[Vec<usize>], pieces: &[Piece]) -> Vec
                 articles: m.len(),
                 copies: m.len().saturating_sub(1),
                 copy_outlets,
-                synthetic: m.iter().find_map(|&i| disclosure(pieces[i].text)),
+                synthetic: disclosed.clone(),
             }
         })
         .collect()

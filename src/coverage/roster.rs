@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 use super::facts::Facts;
 use super::names::{People, ROLE_HEADS};
 use super::{NameEntry, Piece};
-use crate::text::WordSet;
+use crate::text::{squash, WordSet};
 
 /// Nouns that head an organisation's or a thing's name but are no name alone, and plural role
 /// words that open sentences.
@@ -196,13 +196,6 @@ pub(super) static DEMONYMS: WordSet = WordSet::new(&[
     "republicans",
     "democratic",
 ]);
-
-fn squash(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
 
 /// Words of the datelines the texts open paragraphs with ("ORRIN VALLEY (Kestrel Wire) —",
 /// "OSLAND, Norway —"), as written.

@@ -649,45 +649,34 @@ fn read_head(blocks: &mut [Block], keep: &[bool], flat: &mut Found, stats: &dyn 
             byline::title_case(&blocks[i].text)
         }
     });
-    // A byline's organisation that the text also credits as its source ("(Kestrel Wire) —",
-    // "The-Kestrel-Wire") is the wire whose report this is, not the page's own outlet: a spun
-    // copy keeps the wire's byline and credit, and taking them as its outlet made it the wire's
-    // original. (A copyright line is the site's footer: a station crediting itself in its
-    // dateline prints its own copyright too.)
-    let credited: Vec<String> = blocks
+    // The byline's organisation is asked about only when nothing else names the site.
+    let byline_outlet = if site_name.is_none() && copyright.is_none() {
+        byline_org.filter(|o| !credited(blocks, o))
+    } else {
+        None
+    };
+    flat.outlet = site_name.or(copyright).or(byline_outlet).or(masthead_name);
+}
+
+/// Whether the page credits `name` as its source ("(Kestrel Wire) —", "The-Kestrel-Wire"): then
+/// a byline's organisation of that name is the wire whose report this is, not the page's own
+/// outlet. A spun copy keeps the wire's byline and credit, and taking them as its outlet made it
+/// the wire's original. (A copyright line is the site's footer: a station crediting itself in
+/// its dateline prints its own copyright too, so it is not asked.)
+fn credited(blocks: &[Block], name: &str) -> bool {
+    let n = text::squash(name);
+    blocks
         .iter()
         // A dateline credit holds a bracket; the other credits are provenance lines.
         .filter(|b| b.text.contains('(') || text::is_provenance_line(&b.text))
         .flat_map(|b| {
-            text::CREDIT
-                .iter()
-                .flat_map(|re| {
-                    re.captures_iter(&b.text)
-                        .filter_map(|c| c.get(1).map(|m| squash(m.as_str())))
-                        .collect::<Vec<_>>()
-                })
-                .collect::<Vec<_>>()
+            text::CREDIT.iter().flat_map(|re| {
+                re.captures_iter(&b.text)
+                    .filter_map(|c| c.get(1).map(|m| text::squash(m.as_str())))
+                    .collect::<Vec<_>>()
+            })
         })
-        .filter(|c| c.len() >= 2)
-        .collect();
-    let is_credited = |name: &String| {
-        let n = squash(name);
-        credited
-            .iter()
-            .any(|c| c.contains(n.as_str()) || n.contains(c.as_str()))
-    };
-    flat.outlet = site_name
-        .or(copyright)
-        .or(byline_org.filter(|o| !is_credited(o)))
-        .or(masthead_name);
-}
-
-/// Lower-case letters and digits of a name, for comparing outlets however they are written.
-fn squash(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+        .any(|c| c.len() >= 2 && (c.contains(n.as_str()) || n.contains(c.as_str())))
 }
 
 /// "Harbour fire | The Herald" and "Harbour fire" are one headline printed twice: they share
