@@ -314,12 +314,7 @@ fn analyze(read: &ReadArgs, format: ReportFormat, out: Option<&PathBuf>) -> Resu
 }
 
 fn open_store(db: &std::path::Path) -> Result<Store> {
-    Store::open(db).with_context(|| {
-        format!(
-            "cannot open the store {} (set --db or STORYLINE_DB)",
-            db.display()
-        )
-    })
+    Ok(Store::open(db)?)
 }
 
 fn open_existing_store(db: &std::path::Path) -> Result<Store> {

@@ -336,8 +336,14 @@ pub fn ingest<P: AsRef<str>>(
         let mut keys = Vec::new();
         let mut seen = HashSet::new();
         for p in pages {
-            let key = crate::store::page_key(&p.origin, &p.bytes);
-            if !seen.insert(key.clone()) || store.has_page(&key)? {
+            let key = crate::store::page_key(p.key_name(), &p.bytes);
+            // Stores written before files were keyed by their absolute path knew a page by
+            // its origin as given on the command line.
+            let legacy =
+                (p.key_name() != p.origin).then(|| crate::store::page_key(&p.origin, &p.bytes));
+            let stored =
+                store.has_page(&key)? || legacy.map_or(Ok(false), |k| store.has_page(&k))?;
+            if !seen.insert(key.clone()) || stored {
                 summary.duplicates += 1;
                 continue;
             }

@@ -1,7 +1,8 @@
 //! The `source` stage: turns paths (files, folders, `-` for stdin) into [`RawPage`]s.
 //!
 //! Input: what the user names on the command line. Output: a stream of pages, each with its
-//! `origin` (the path exactly as given, joined with the folder walked, or for JSON lines the
+//! `origin` (the file's path, one spelling per file: relative to the working folder when the
+//! file is under it, else absolute, with links and `.`/`..` resolved; for JSON lines the
 //! record's `url`, else `id`, else `PATH:LINE`), its media type and its bytes, plus located
 //! [`InputError`]s for records that cannot be read.
 //!
@@ -64,6 +65,16 @@ pub struct RawPage {
     /// `Some(n)` when the page was longer than the cap and only its first `n` bytes were kept.
     pub cut_at: Option<usize>,
     pub given: GivenMeta,
+    /// The file's absolute path with links resolved, for a page read from a file: its identity
+    /// in the store whatever folder storyline runs from.
+    pub file: Option<String>,
+}
+
+impl RawPage {
+    /// What the store knows the page by, beside its bytes.
+    pub fn key_name(&self) -> &str {
+        self.file.as_deref().unwrap_or(&self.origin)
+    }
 }
 
 /// A record that could not be read, with where it was.
@@ -108,7 +119,7 @@ pub type SourceItem = Result<RawPage, InputError>;
 
 /// What the source found at one path, before reading it.
 enum Pending {
-    File(PathBuf, String),
+    File(FileName),
     Stdin,
 }
 
@@ -134,7 +145,7 @@ impl Source {
             let path = Path::new(given);
             match std::fs::metadata(path) {
                 Ok(m) if m.is_dir() => expand_dir(path, &mut pending, &mut ready),
-                Ok(_) => pending.push_back(Pending::File(path.to_path_buf(), given.to_string())),
+                Ok(_) => pending.push_back(Pending::File(file_origin(path))),
                 Err(e) => ready.push_back(Err(InputError::new(given, format!("cannot open: {e}")))),
             }
         }
@@ -150,11 +161,13 @@ impl Source {
         let Some(next) = self.pending.pop_front() else {
             return false;
         };
+        let mut file = None;
         let (origin, reader): (String, io::Result<Box<dyn Read>>) = match next {
             Pending::Stdin => ("-".to_string(), Ok(Box::new(io::stdin()))),
-            Pending::File(path, origin) => {
-                let r = File::open(&path).map(|f| Box::new(f) as Box<dyn Read>);
-                (origin, r)
+            Pending::File(name) => {
+                let r = File::open(&name.path).map(|f| Box::new(f) as Box<dyn Read>);
+                file = name.absolute;
+                (name.origin, r)
             }
         };
         let reader = match reader {
@@ -182,10 +195,10 @@ impl Source {
             reader = Box::new(buffered);
         }
         if kind.jsonl {
-            self.jsonl = Some(JsonLines::new(origin, reader, self.limits));
+            self.jsonl = Some(JsonLines::new(origin, file, reader, self.limits));
         } else {
             self.ready
-                .push_back(read_page(&origin, reader, kind, self.limits));
+                .push_back(read_page(&origin, file, reader, kind, self.limits));
         }
         true
     }
@@ -213,6 +226,41 @@ impl Iterator for Source {
     }
 }
 
+/// One name per file, however its path was spelled (`dir/a.html`, `./dir/a.html`, an absolute
+/// path, a link): a page's key in the store is made from its origin, so a second spelling would
+/// store the page again. Relative to the working folder where it can be, as reports read better
+/// with short paths; absolute otherwise.
+/// Also gives the absolute path, which names the file to the store from any working folder.
+fn file_origin(path: &Path) -> FileName {
+    static CWD: std::sync::LazyLock<Option<PathBuf>> =
+        std::sync::LazyLock::new(|| std::env::current_dir().and_then(|d| d.canonicalize()).ok());
+    let Ok(full) = path.canonicalize() else {
+        let given = path.to_string_lossy().into_owned();
+        return FileName {
+            path: path.to_path_buf(),
+            origin: given,
+            absolute: None,
+        };
+    };
+    let absolute = full.to_string_lossy().into_owned();
+    let origin = match CWD.as_deref().and_then(|cwd| full.strip_prefix(cwd).ok()) {
+        Some(rel) if !rel.as_os_str().is_empty() => rel.to_string_lossy().into_owned(),
+        _ => absolute.clone(),
+    };
+    FileName {
+        path: path.to_path_buf(),
+        origin,
+        absolute: Some(absolute),
+    }
+}
+
+/// A file to read: where it is, what reports call it, and what the store knows it by.
+struct FileName {
+    path: PathBuf,
+    origin: String,
+    absolute: Option<String>,
+}
+
 fn expand_dir(dir: &Path, pending: &mut VecDeque<Pending>, ready: &mut VecDeque<SourceItem>) {
     let walk = walkdir::WalkDir::new(dir)
         .follow_links(true)
@@ -222,10 +270,7 @@ fn expand_dir(dir: &Path, pending: &mut VecDeque<Pending>, ready: &mut VecDeque<
             Ok(e) if e.file_type().is_file() => {
                 let path = e.path();
                 if FileKind::of(&path.to_string_lossy()).known {
-                    pending.push_back(Pending::File(
-                        path.to_path_buf(),
-                        path.to_string_lossy().into_owned(),
-                    ));
+                    pending.push_back(Pending::File(file_origin(path)));
                 }
             }
             Ok(_) => {}
@@ -289,6 +334,7 @@ fn read_capped(reader: &mut dyn Read, limit: usize) -> io::Result<(Vec<u8>, bool
 
 fn read_page(
     origin: &str,
+    file: Option<String>,
     mut reader: Box<dyn Read>,
     kind: FileKind,
     limits: Limits,
@@ -321,6 +367,7 @@ fn read_page(
         bytes,
         cut_at: cut.then_some(limits.max_page_bytes),
         given: GivenMeta::default(),
+        file,
     })
 }
 
@@ -398,6 +445,8 @@ fn authors_of(v: Option<serde_json::Value>) -> Vec<String> {
 /// Streams a JSON lines file record by record, each line capped.
 struct JsonLines {
     path: String,
+    /// The file's absolute path, which names a record without `url` or `id` to the store.
+    absolute: Option<String>,
     reader: BufReader<Box<dyn Read>>,
     limits: Limits,
     line: u64,
@@ -406,9 +455,10 @@ struct JsonLines {
 }
 
 impl JsonLines {
-    fn new(path: String, reader: Box<dyn Read>, limits: Limits) -> Self {
+    fn new(path: String, absolute: Option<String>, reader: Box<dyn Read>, limits: Limits) -> Self {
         JsonLines {
             path,
+            absolute,
             reader: BufReader::new(reader),
             limits,
             line: 0,
@@ -505,12 +555,14 @@ impl JsonLines {
             (None, Some(t)) => (MediaType::Text, t),
             (None, None) => return None,
         };
-        let origin = r
-            .url
-            .clone()
-            .or_else(|| r.id.clone())
-            .unwrap_or_else(|| format!("{}:{}", self.path, self.line));
+        let named = r.url.clone().or_else(|| r.id.clone());
+        let file = match (&named, &self.absolute) {
+            (None, Some(abs)) => Some(format!("{abs}:{}", self.line)),
+            _ => None,
+        };
+        let origin = named.unwrap_or_else(|| format!("{}:{}", self.path, self.line));
         Some(RawPage {
+            file,
             origin,
             media,
             bytes: body.into_bytes(),

@@ -277,6 +277,7 @@ mod tests {
             bytes: body.as_bytes().to_vec(),
             cut_at: None,
             given: GivenMeta::default(),
+            file: None,
         }
     }
 

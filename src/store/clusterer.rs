@@ -206,9 +206,9 @@ impl Store {
     /// [`stories::Clusterer::refine`]). Returns how many units the refinement moved.
     pub fn close_stream(&mut self, since: i64) -> Result<usize> {
         let path = self.path.clone();
-        let err = |source| StoreError::Sqlite {
+        let err = |cause| StoreError::Sqlite {
             path: path.clone(),
-            source,
+            cause,
         };
         let tx = self.conn.transaction().map_err(err)?;
         let mut clusterer = match self.clusterer.take() {

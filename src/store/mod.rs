@@ -38,10 +38,12 @@ use clusterer::*;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("store {path}: {source}")]
+    // The SQLite error is part of the message, not a source: printed as a chain it would
+    // appear twice.
+    #[error("store {path}: {cause}{}", hint(cause))]
     Sqlite {
         path: String,
-        source: rusqlite::Error,
+        cause: rusqlite::Error,
     },
     #[error("store {path} has schema version {found}, newer than this storyline knows ({known}); use a newer storyline")]
     TooNew {
@@ -62,6 +64,22 @@ pub enum StoreError {
 }
 
 type Result<T> = std::result::Result<T, StoreError>;
+
+/// What to do about an SQLite failure, by its kind.
+fn hint(e: &rusqlite::Error) -> &'static str {
+    use rusqlite::ErrorCode::*;
+    match e.sqlite_error_code() {
+        Some(DatabaseBusy | DatabaseLocked) => {
+            " (another process kept its write lock for 30 s; try again when it is done)"
+        }
+        Some(NotADatabase) => " (the file is not an SQLite store; choose another with --db)",
+        Some(CannotOpen | PermissionDenied | ReadOnly) => {
+            " (check that its folder exists and is writable, or choose another with --db)"
+        }
+        Some(DiskFull) => " (the disk is full)",
+        _ => "",
+    }
+}
 
 pub struct Store {
     conn: Connection,
@@ -98,9 +116,9 @@ pub struct StoryRow {
 impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         let p = path.display().to_string();
-        let err = |source| StoreError::Sqlite {
+        let err = |cause| StoreError::Sqlite {
             path: p.clone(),
-            source,
+            cause,
         };
         let conn = Connection::open(path).map_err(err)?;
         conn.busy_timeout(std::time::Duration::from_secs(30))
@@ -121,9 +139,9 @@ impl Store {
     }
 
     fn err(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
-        move |source| StoreError::Sqlite {
+        move |cause| StoreError::Sqlite {
             path: self.path.clone(),
-            source,
+            cause,
         }
     }
 

@@ -101,6 +101,16 @@ DELETE FROM copy_keys;
     r"
 ALTER TABLE articles ADD COLUMN synthetic INTEGER NOT NULL DEFAULT 0;
 ",
+    // An input error without a line or an offset was stored again on every ingest: SQLite's
+    // UNIQUE treats each NULL as distinct. The copies go and the key reads NULL as -1.
+    r"
+DELETE FROM input_errors WHERE rowid NOT IN (
+    SELECT min(rowid) FROM input_errors
+    GROUP BY origin, ifnull(line, -1), ifnull(offset, -1), message
+);
+CREATE UNIQUE INDEX input_errors_once
+    ON input_errors(origin, ifnull(line, -1), ifnull(offset, -1), message);
+",
 ];
 
 /// The migration after which stored articles are marked synthetic from their texts.
@@ -142,25 +152,36 @@ pub(super) fn rebuild_copy_keys(tx: &Transaction) -> rusqlite::Result<()> {
 
 impl Store {
     pub(super) fn migrate(&mut self) -> Result<()> {
-        let version: i64 = self
-            .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(self.err())?;
+        let path = self.path.clone();
+        let err = |cause| StoreError::Sqlite {
+            path: path.clone(),
+            cause,
+        };
         let known = MIGRATIONS.len() as i64;
-        if version > known {
+        let version = |conn: &Connection| -> rusqlite::Result<i64> {
+            conn.pragma_query_value(None, "user_version", |r| r.get(0))
+        };
+        // Up to date (the common case): no write lock taken, so readers open a store that a
+        // writer holds.
+        if version(&self.conn).map_err(err)? == known {
+            return Ok(());
+        }
+        // The version is read again under the write lock: two processes creating one store
+        // both see version 0 before either has written, and the second must find the tables
+        // the first made instead of making them again.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let found = version(&tx).map_err(err)?;
+        if found > known {
             return Err(StoreError::TooNew {
                 path: self.path.clone(),
-                found: version,
+                found,
                 known,
             });
         }
-        let path = self.path.clone();
-        let err = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
-        let tx = self.conn.transaction().map_err(err)?;
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
             tx.execute_batch(sql).map_err(err)?;
             if i == COPY_KEYS_REHASHED {
                 rebuild_copy_keys(&tx).map_err(err)?;

@@ -109,3 +109,43 @@ fn a_moved_family_changes_story_and_widens_its_span() {
         .unwrap();
     assert_eq!(span, (Some("2024-03-09".into()), Some("2024-03-09".into())));
 }
+
+#[test]
+fn processes_creating_one_new_store_at_once_all_open_it() {
+    // Each thread opens its own connection, as separate processes would; SQLite's file locks
+    // are the same either way.
+    for round in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("new{round}.db"));
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(6));
+        let handles: Vec<_> = (0..6)
+            .map(|_| {
+                let (path, barrier) = (path.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    Store::open(&path).map(|_| ()).map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        for h in handles {
+            assert_eq!(h.join().unwrap(), Ok(()));
+        }
+        let store = Store::open(&path).unwrap();
+        let version: i64 = store
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, schema::MIGRATIONS.len() as i64);
+    }
+}
+
+#[test]
+fn an_sqlite_failure_is_printed_once_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("not.db");
+    std::fs::write(&path, "this is a text file, not a store\n".repeat(200)).unwrap();
+    let e = Store::open(&path).err().expect("a text file is no store");
+    let shown = format!("{:#}", anyhow::Error::from(e));
+    assert_eq!(shown.matches("not a database").count(), 1, "{shown}");
+    assert!(shown.contains("choose another with --db"), "{shown}");
+}

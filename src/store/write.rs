@@ -321,9 +321,9 @@ impl Store {
         input_errors: &[InputError],
     ) -> Result<BatchCount> {
         let path = self.path.clone();
-        let err = |source| StoreError::Sqlite {
+        let err = |cause| StoreError::Sqlite {
             path: path.clone(),
-            source,
+            cause,
         };
         let tx = self.conn.transaction().map_err(err)?;
         {
