@@ -297,13 +297,15 @@ fn analyze(read: &ReadArgs, format: ReportFormat, out: Option<&PathBuf>) -> Resu
     {
         eprintln!(
             "storyline: note: {} was cut: {}",
-            a.origin,
+            crate::text::printable(&a.origin),
             a.notes.join("; ")
         );
     }
     let rendered = match format {
         ReportFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
-        ReportFormat::Text => report::text::report(&report),
+        ReportFormat::Text => {
+            report::text::for_terminal(&report::text::report(&report)).into_owned()
+        }
     };
     write_out(out, &rendered)?;
     if report.articles.is_empty() {
@@ -342,6 +344,7 @@ fn ingest(read: &ReadArgs, db: &std::path::Path, format: ReportFormat) -> Result
         eprintln!("storyline: skipped {e}");
     }
     for (origin, note) in &summary.cut {
+        let origin = crate::text::printable(origin);
         eprintln!("storyline: note: {origin} was cut: {note}");
     }
     match format {
@@ -391,7 +394,7 @@ fn stories(db: &std::path::Path, format: ListFormat, limit: usize) -> Result<boo
                     r.id, r.articles, r.independent_sources, latest, title
                 ));
             }
-            s
+            report::text::for_terminal(&s).into_owned()
         }
     };
     write_out(None, &out)?;
@@ -404,7 +407,10 @@ fn show(id: &str, db: &std::path::Path, format: ShowFormat, color: Colour) -> Re
     let story = &report.stories[0];
     let out = match format {
         ShowFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
-        ShowFormat::Text => report::text::story(&report, story, color.marks()),
+        ShowFormat::Text => {
+            report::text::for_terminal(&report::text::story(&report, story, color.marks()))
+                .into_owned()
+        }
         ShowFormat::Html => report::html::story(&report, story),
     };
     write_out(None, &out)?;
@@ -416,7 +422,9 @@ fn article(id: &str, db: &std::path::Path, format: ShowFormat, color: Colour) ->
     let v = store.article_view(id)?;
     let out = match format {
         ShowFormat::Json => serde_json::to_string_pretty(&v)? + "\n",
-        ShowFormat::Text => report::text::article(&v, color.marks()),
+        ShowFormat::Text => {
+            report::text::for_terminal(&report::text::article(&v, color.marks())).into_owned()
+        }
         ShowFormat::Html => report::html::article(&v),
     };
     write_out(None, &out)?;

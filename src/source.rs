@@ -79,7 +79,7 @@ impl RawPage {
 
 /// A record that could not be read, with where it was.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[error("{origin}{}: {message}", location(.line, .offset))]
+#[error("{}{}: {}", crate::text::printable(origin), location(.line, .offset), crate::text::printable(message))]
 pub struct InputError {
     pub origin: String,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -22,6 +22,30 @@ pub fn squash(s: &str) -> String {
         .collect()
 }
 
+/// A text with its control characters (C0 but line breaks and tabs, DEL, C1) shown as U+FFFD:
+/// page bytes such as ESC or BEL must not drive the terminal that prints them.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !s.chars().any(bad) {
+        return s.into();
+    }
+    s.chars()
+        .map(|c| if bad(c) { '\u{FFFD}' } else { c })
+        .collect::<String>()
+        .into()
+}
+
+/// A text without control characters other than line breaks, tabs and form feeds, and how
+/// many went: no article, title or name has a use for them.
+pub fn strip_controls(s: &str) -> (std::borrow::Cow<'_, str>, usize) {
+    let bad = |c: char| c.is_control() && !matches!(c, '\n' | '\t' | '\r' | '\u{c}');
+    let n = s.chars().filter(|&c| bad(c)).count();
+    if n == 0 {
+        return (s.into(), 0);
+    }
+    (s.chars().filter(|&c| !bad(c)).collect::<String>().into(), n)
+}
+
 /// Folds a text to the comparison form: NFKC, lower case, plain quotes and dashes, single spaces.
 pub fn normalize(text: &str) -> String {
     // Most text is already in NFKC; the quick check skips the costly decomposition.

@@ -102,3 +102,96 @@ fn an_input_error_is_stored_once_however_often_its_page_is_ingested() {
         .unwrap();
     assert_eq!(rows.len(), 2, "{rows:?}");
 }
+
+#[test]
+fn page_bytes_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let esc = "\u{1b}]0;owned\u{7}\u{1b}[2J\u{9b}1m";
+    std::fs::write(
+        dir.path().join("a.html"),
+        PAGE.replace("Quay report</title>", &format!("Quay {esc}report</title>"))
+            .replace("Engineers inspected", &format!("Engineers {esc}inspected")),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("r.jsonl"),
+        format!(
+            "{}\n",
+            serde_json::json!({
+                "url": format!("https://example.test/{esc}"),
+                "title": format!("Ferry {esc}back"),
+                "outlet": format!("Olt {esc}Post"),
+                "text": format!("The ferry to Olt Island runs again from Monday, the operator {esc} said after the storm had passed.")
+            })
+        ),
+    )
+    .unwrap();
+    let db = dir.path().join("s.db");
+    let clean = |what: &str, out: &std::process::Output| {
+        for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            let s = String::from_utf8_lossy(bytes);
+            assert!(
+                !s.contains(['\u{1b}', '\u{7}', '\u{9b}']),
+                "{what} {stream} carries control bytes: {s:?}"
+            );
+        }
+    };
+    let out = storyline()
+        .current_dir(dir.path())
+        .args(["analyze", ".", "--format", "text"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    clean("analyze", &out);
+    let stored = ingest_in(dir.path(), &db, &["."]);
+    assert_eq!(stored["articles_added"], 2);
+    let out = storyline()
+        .args(["stories", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    clean("stories", &out);
+    let listed = String::from_utf8_lossy(&out.stdout).to_string();
+    let story = listed
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap();
+    for args in [
+        vec!["show", story, "--color", "never"],
+        vec!["show", story, "--color", "always"],
+    ] {
+        let out = storyline()
+            .args(&args)
+            .arg("--db")
+            .arg(&db)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        clean(&args.join(" "), &out);
+    }
+    let report = json_of(
+        &storyline()
+            .current_dir(dir.path())
+            .args(["analyze", "."])
+            .output()
+            .unwrap(),
+    );
+    for a in report["articles"].as_array().unwrap() {
+        let id = a["id"].as_str().unwrap();
+        let out = storyline()
+            .args(["article", id, "--db"])
+            .arg(&db)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        clean("article", &out);
+        // The data itself has none: they were removed at extraction, with a note.
+        for field in ["title", "text", "outlet"] {
+            let v = a[field].as_str().unwrap_or("");
+            assert!(!v.contains(['\u{1b}', '\u{7}', '\u{9b}']), "{field}: {v:?}");
+        }
+    }
+}

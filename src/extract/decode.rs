@@ -11,6 +11,8 @@ pub struct Decoded {
     pub text: String,
     pub encoding: &'static str,
     pub replacements: usize,
+    /// The bytes were not UTF-8 and declared no charset: the encoding is the detector's guess.
+    pub guessed: bool,
 }
 
 pub fn decode(bytes: &[u8], is_html: bool) -> Decoded {
@@ -26,12 +28,15 @@ pub fn decode(bytes: &[u8], is_html: bool) -> Decoded {
             (enc, bytes)
         }
     };
+    let guessed =
+        declared.is_none() && Encoding::for_bom(bytes).is_none() && encoding != encoding_rs::UTF_8;
     let (text, _) = encoding.decode_without_bom_handling(body);
     let replacements = text.chars().filter(|&c| c == '\u{FFFD}').count();
     Decoded {
         text: text.into_owned(),
         encoding: encoding.name(),
         replacements,
+        guessed,
     }
 }
 

@@ -112,10 +112,22 @@ pub fn extract(page: &RawPage, stats: &dyn LineStats) -> Result<Article, Extract
         ));
     }
 
+    if decoded.guessed {
+        notes.push(format!(
+            "not UTF-8 and no charset declared: read as {}, the likeliest encoding",
+            decoded.encoding
+        ));
+    }
+    let (page_text, controls) = text::strip_controls(&decoded.text);
+    if controls > 0 {
+        notes.push(format!(
+            "{controls} control characters (ESC, BEL, ...) removed from the page"
+        ));
+    }
     let mut found = if is_html {
-        html::extract(&decoded.text, stats)
+        html::extract(&page_text, stats)
     } else {
-        let blocks = flat::blocks_of(&decoded.text);
+        let blocks = flat::blocks_of(&page_text);
         let lang_hint = guess_language(&blocks.join("\n"));
         flat::extract_blocks(blocks, lang_hint.as_deref(), stats, flat::Mode::Page)
     };
@@ -129,18 +141,19 @@ pub fn extract(page: &RawPage, stats: &dyn LineStats) -> Result<Article, Extract
     }
 
     let given = &page.given;
+    let clean = |s: &str| text::strip_controls(s.trim()).0.trim().to_string();
     if let Some(t) = &given.title {
-        found.title = Some(t.trim().to_string());
+        found.title = Some(clean(t));
     }
     if !given.authors.is_empty() {
         found.authors = given
             .authors
             .iter()
-            .flat_map(|a| byline::split_authors(a, given.outlet.as_deref()).authors)
+            .flat_map(|a| byline::split_authors(&clean(a), given.outlet.as_deref()).authors)
             .collect();
     }
     if let Some(o) = &given.outlet {
-        found.outlet = Some(o.trim().to_string());
+        found.outlet = Some(clean(o));
     }
     if let Some(p) = &given.published {
         match date::parse_date(p) {

@@ -17,6 +17,36 @@ const RED_STRUCK: &str = "\x1b[31;9m";
 const GREEN: &str = "\x1b[32m";
 const RESET: &str = "\x1b[0m";
 
+/// A rendering made safe for a terminal: the colour marks this module writes are kept, and
+/// every other control character (an ESC or a BEL that came with a page) is shown as U+FFFD.
+pub fn for_terminal(rendered: &str) -> std::borrow::Cow<'_, str> {
+    if !rendered
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return rendered.into();
+    }
+    let mut out = String::with_capacity(rendered.len());
+    let mut rest = rendered;
+    while let Some(c) = rest.chars().next() {
+        if let Some(ours) = [RED_STRUCK, GREEN, RESET]
+            .into_iter()
+            .find(|m| rest.starts_with(m))
+        {
+            out.push_str(ours);
+            rest = &rest[ours.len()..];
+            continue;
+        }
+        out.push(if c.is_control() && c != '\n' && c != '\t' {
+            '\u{FFFD}'
+        } else {
+            c
+        });
+        rest = &rest[c.len_utf8()..];
+    }
+    out.into()
+}
+
 /// Words of the original the copy does not have.
 fn dropped(out: &mut String, words: &str, marks: Marks) {
     mark(out, words, marks, RED_STRUCK, ("[-", "-]"));
