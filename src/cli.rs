@@ -388,7 +388,9 @@ fn stories(db: &std::path::Path, format: ListFormat, limit: usize) -> Result<boo
                     .as_deref()
                     .map(crate::extract::date::day_of)
                     .unwrap_or("-");
-                let title: String = r.title.as_deref().unwrap_or("-").chars().take(80).collect();
+                let title = r.title.as_deref().unwrap_or("-");
+                let title =
+                    crate::extract::shortened(title, 80).unwrap_or_else(|| title.to_string());
                 s.push_str(&format!(
                     "{:<16}  {:>8}  {:>7}  {:<10}  {}\n",
                     r.id, r.articles, r.independent_sources, latest, title

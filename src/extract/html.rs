@@ -29,10 +29,23 @@ pub struct PageMeta {
     pub url: Option<String>,
     /// The page's first plausible visible headline.
     pub h1: Option<String>,
+    /// The page's `<title>`, which the crate reads too; kept for a page read without parsing.
+    pub html_title: Option<String>,
 }
 
-pub fn extract(html: &str, stats: &dyn LineStats) -> Found {
-    let declared = page_meta(html);
+/// Reads a page within the per-page budget: the markup is first measured and, where it is past
+/// a limit, cut or stripped ([`budget`](super::budget)).
+pub fn extract(page: &str, stats: &dyn LineStats) -> Found {
+    let bounded = super::budget::bound(page);
+    // Metadata from the page as it came: the bounded markup leaves long scripts out, and a
+    // page's JSON-LD can be one. The scan reads only the page's top.
+    let declared = page_meta(page);
+    let mut found = extract_bounded(&bounded.html, declared, bounded.too_deep, stats);
+    found.notes = bounded.notes;
+    found
+}
+
+fn extract_bounded(html: &str, declared: PageMeta, too_deep: bool, stats: &dyn LineStats) -> Found {
     // Recall-leaning selection with the readability fallback measured best over both benchmarks
     // (WCXB article pages: words F1 0.943 against 0.921 without the fallback; Zyte: 0.962).
     let options = trafilatura::Options::default()
@@ -42,10 +55,6 @@ pub fn extract(html: &str, stats: &dyn LineStats) -> Found {
         // Dates come from our own reading of JSON-LD and meta tags (the crate reads the same
         // places, at a tenth of the extraction's cost).
         .with_html_date_mode(trafilatura::HtmlDateMode::Disabled);
-    // Parsing grows faster than linearly with nesting depth (the crate takes seconds at 5,000
-    // levels, the HTML parser minutes at 200,000): a page nested deeper than any real one is
-    // read as text with its tags stripped, which takes linear time.
-    let too_deep = nesting_depth(html) > MAX_NESTING;
     let result = if too_deep {
         None
     } else {
@@ -64,9 +73,10 @@ pub fn extract(html: &str, stats: &dyn LineStats) -> Found {
     // titles are often written for search engines; when the page's visible headline (its first
     // <h1>) says mostly the same thing, the reader's headline wins (WCXB: 0.86 exact against
     // 0.78 for the declared title alone).
-    let crate_title = crate_meta
-        .map(|m| m.title.clone())
-        .filter(|t| !t.trim().is_empty());
+    let crate_title = match crate_meta {
+        Some(m) => Some(m.title.clone()).filter(|t| !t.trim().is_empty()),
+        None => declared.html_title.clone(),
+    };
     let declared_title = declared
         .title
         .clone()
@@ -252,63 +262,14 @@ fn overlap(a: &str, b: &str) -> f32 {
 }
 
 /// The text of a page without parsing it: invisible elements dropped, block tags turned into
-/// line breaks, other tags removed, character references decoded. Linear in the page's size.
+/// line breaks, other tags removed, character references decoded. Linear in the page's size,
+/// and at most the text budget of a page.
 pub fn stripped_blocks(html: &str) -> Vec<String> {
-    let visible = INVISIBLE.replace_all(html, " ");
-    let lines = BLOCK_TAG.replace_all(&visible, "\n");
-    let text = TAG.replace_all(&lines, "");
-    text.lines()
+    super::budget::strip(html)
+        .lines()
         .map(|l| unescape(l).split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|l| !l.is_empty())
         .collect()
-}
-
-/// Deeper than real pages nest: the deepest of the benchmarks' 1,678 pages estimates at 2,595
-/// (unclosed inline tags count); at 4,000 the crate needs about two seconds, an acceptable worst
-/// case for one page.
-const MAX_NESTING: usize = 4_000;
-
-/// The deepest nesting of elements, estimated from the tags alone: void elements and elements
-/// that close themselves implicitly (`p`, `li`, table cells) are not counted.
-pub fn nesting_depth(html: &str) -> usize {
-    const NOT_NESTING: &[&str] = &[
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-        "source", "track", "wbr", "p", "li", "dt", "dd", "td", "th", "tr", "option", "!doctype",
-        "!--",
-    ];
-    let bytes = html.as_bytes();
-    let (mut depth, mut max) = (0usize, 0usize);
-    let mut i = 0;
-    while let Some(off) = memchr_lt(&bytes[i..]) {
-        i += off + 1;
-        let closing = bytes.get(i) == Some(&b'/');
-        let start = if closing { i + 1 } else { i };
-        let end = bytes[start..]
-            .iter()
-            .position(|b| !(b.is_ascii_alphanumeric() || *b == b'!' || *b == b'-'))
-            .map_or(bytes.len(), |p| start + p);
-        let name = html[start..end].to_ascii_lowercase();
-        if name.is_empty() || NOT_NESTING.contains(&name.as_str()) {
-            continue;
-        }
-        if closing {
-            depth = depth.saturating_sub(1);
-        } else {
-            let self_closing = bytes[end..]
-                .iter()
-                .position(|&b| b == b'>')
-                .is_some_and(|p| p > 0 && bytes[end + p - 1] == b'/');
-            if !self_closing {
-                depth += 1;
-                max = max.max(depth);
-            }
-        }
-    }
-    max
-}
-
-fn memchr_lt(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'<')
 }
 
 /// Rebuilds paragraphs from the crate's cleaned HTML: one per block element, inline text joined.
@@ -465,16 +426,12 @@ static META: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?is)<meta\s[^>]*>"
 static ATTR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?is)([a-z:_-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"#).unwrap()
 });
+static TITLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?is)<title[^>]*>([^<]{1,2000})</title>").unwrap());
 static H1: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?is)<h1[^>]*>(.*?)</h1>").unwrap());
 static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<[^>]*>").unwrap());
 static AUTHOR_LINK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?is)<a\s[^>]*(?:rel\s*=\s*["']?author|href\s*=\s*["'][^"']*/(?:author|authors|writer|writers|staff|people|profile|contributor|contributors|journalist|reporter)s?/[^"'/]+/?["'])[^>]*>(.*?)</a>"#).unwrap()
-});
-static INVISIBLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?is)<!--.*?-->|<script\b.*?</script\s*>|<style\b.*?</style\s*>|<noscript\b.*?</noscript\s*>|<head\b.*?</head\s*>").unwrap()
-});
-static BLOCK_TAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)</?(?:p|div|h[1-6]|li|ul|ol|br|tr|table|section|article|header|footer|nav|aside|main|blockquote|pre|figure|figcaption|dt|dd|hr|title)\b[^>]*>").unwrap()
 });
 static COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<!--.*?-->").unwrap());
 static TIME_ELEMENT: LazyLock<Regex> = LazyLock::new(|| {
@@ -612,6 +569,13 @@ pub fn page_meta(html: &str) -> PageMeta {
     if meta.published.is_none() {
         meta.published = visible_date(scan);
     }
+    meta.html_title = TITLE.captures(scan).and_then(|c| {
+        let text = unescape(&c[1])
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        (!text.is_empty()).then_some(text)
+    });
     meta.h1 = H1.captures_iter(scan).find_map(|c| {
         let text = TAG.replace_all(&c[1], " ");
         let text = unescape(&text)
@@ -863,16 +827,7 @@ mod tests {
     }
 
     #[test]
-    fn nesting_depth_counts_real_nesting_only() {
-        assert_eq!(
-            nesting_depth("<html><body><div><p>a<p>b<br><img src=x><div/></div></body></html>"),
-            3
-        );
-        assert_eq!(nesting_depth(&"<div>".repeat(1000)), 1000);
-        assert_eq!(
-            nesting_depth("<!doctype html><!-- <div> --><ul><li>x<li>y</ul>"),
-            2
-        );
+    fn a_page_read_without_its_markup_keeps_its_visible_text() {
         let stripped = stripped_blocks("<head><title>t</title></head><script>var x;</script><div>One &amp; <b>two</b></div><p>Three</p>");
         assert_eq!(stripped, vec!["One & two", "Three"]);
     }

@@ -12,6 +12,7 @@
 pub mod byline;
 pub mod corpus;
 pub use corpus::CorpusLines;
+pub mod budget;
 mod chrome;
 pub mod date;
 pub mod decode;
@@ -44,6 +45,8 @@ pub struct Found {
     pub language: Option<String>,
     pub paragraphs: Vec<String>,
     pub removed: Vec<Removed>,
+    /// What the reader changed to keep the page within its budget.
+    pub notes: Vec<String>,
 }
 
 /// One article as extracted: the contract between `extract` and every later stage.
@@ -127,10 +130,23 @@ pub fn extract(page: &RawPage, stats: &dyn LineStats) -> Result<Article, Extract
     let mut found = if is_html {
         html::extract(&page_text, stats)
     } else {
-        let blocks = flat::blocks_of(&page_text);
+        let page_text = match cut_text(&page_text, budget::MAX_TEXT_BYTES) {
+            Some(cut) => {
+                notes.push(format!(
+                    "text cut at byte {} of {}: more than {} KiB of text, more than an article has",
+                    cut.len(),
+                    page_text.len(),
+                    budget::MAX_TEXT_BYTES / 1024
+                ));
+                cut
+            }
+            None => &page_text,
+        };
+        let blocks = flat::blocks_of(page_text);
         let lang_hint = guess_language(&blocks.join("\n"));
         flat::extract_blocks(blocks, lang_hint.as_deref(), stats, flat::Mode::Page)
     };
+    notes.append(&mut found.notes);
     if found.paragraphs.iter().all(|p| p.trim().is_empty()) {
         let why = if is_html {
             "the page has no main text block"
@@ -165,6 +181,16 @@ pub fn extract(page: &RawPage, stats: &dyn LineStats) -> Result<Article, Extract
         found.url = given.url.clone();
     }
 
+    if let Some(t) = &found.title {
+        if let Some(cut) = shortened(t, MAX_TITLE_CHARS) {
+            notes.push(format!(
+                "title of {} characters cut to {MAX_TITLE_CHARS}",
+                t.chars().count()
+            ));
+            found.title = Some(cut);
+        }
+    }
+
     let main_text = found.paragraphs.join("\n\n");
     let normalized = text::normalize(&main_text);
     let language = found.language.or_else(|| detect_language(&main_text));
@@ -182,6 +208,46 @@ pub fn extract(page: &RawPage, stats: &dyn LineStats) -> Result<Article, Extract
         removed: found.removed,
         notes,
     })
+}
+
+/// The text cut to at most `max` bytes at a line's end (or a character's, for a text without
+/// line breaks there); `None` when it is short enough.
+fn cut_text(text: &str, max: usize) -> Option<&str> {
+    if text.len() <= max {
+        return None;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &text[..end];
+    Some(match head.rfind('\n') {
+        Some(i) if i > max / 2 => &head[..i],
+        _ => head,
+    })
+}
+
+/// Longer than any headline: a longer "title" is a page's text taken for one.
+const MAX_TITLE_CHARS: usize = 300;
+
+/// The text cut to at most `max` characters at a word's end, with an ellipsis; `None` when it
+/// is short enough already.
+pub fn shortened(text: &str, max: usize) -> Option<String> {
+    if text.chars().count() <= max {
+        return None;
+    }
+    let budget = max.saturating_sub(1);
+    let end = text
+        .char_indices()
+        .nth(budget)
+        .map_or(text.len(), |(i, _)| i);
+    let head = &text[..end];
+    // Back to the last space when the cut falls inside a word (unless the word is most of it).
+    let head = match head.rfind(char::is_whitespace) {
+        Some(i) if i > budget / 2 && !text[end..].starts_with(char::is_whitespace) => &head[..i],
+        _ => head,
+    };
+    Some(format!("{}…", head.trim_end()))
 }
 
 /// Characters of text enough to tell a language reliably; more only costs time.
@@ -292,6 +358,39 @@ mod tests {
             given: GivenMeta::default(),
             file: None,
         }
+    }
+
+    #[test]
+    fn long_titles_and_texts_are_cut_where_a_reader_expects() {
+        assert_eq!(shortened("Quay wall", 80), None);
+        assert_eq!(
+            shortened("Quay Street sea wall closed", 20).as_deref(),
+            Some("Quay Street sea…")
+        );
+        assert_eq!(
+            shortened("Quaystreetseawall", 10).as_deref(),
+            Some("Quaystree…")
+        );
+        assert_eq!(shortened("ééééé", 3).as_deref(), Some("éé…"));
+        assert_eq!(cut_text("line one\nline two\n", 12), Some("line one"));
+        assert_eq!(cut_text("short", 12), None);
+        assert_eq!(cut_text("ééé", 3), Some("é"));
+        let title = format!("<h1>{}</h1>", "word ".repeat(100));
+        let page = page(
+            MediaType::Html,
+            &format!("<html><head><title>{}</title></head><body><article><p>The harbour board said on Monday that the Quay Street sea wall will reopen to walkers in the spring.</p></article></body></html>{title}", "Long ".repeat(100)),
+        );
+        let a = extract(&page, &NoStats).unwrap();
+        let t = a.title.unwrap();
+        assert!(
+            t.chars().count() <= MAX_TITLE_CHARS && t.ends_with('…'),
+            "{t}"
+        );
+        assert!(
+            a.notes.iter().any(|n| n.contains("title of")),
+            "{:?}",
+            a.notes
+        );
     }
 
     #[test]

@@ -417,8 +417,8 @@ fn extracted(a: &ReportArticle) -> String {
     if !a.removed.is_empty() {
         let _ = writeln!(out, "\nremoved ({} blocks):", a.removed.len());
         for r in &a.removed {
-            let t: String = r.text.chars().take(100).collect();
-            let _ = writeln!(out, "  [{}] {}", r.reason, t);
+            let t = crate::extract::shortened(&r.text, 100);
+            let _ = writeln!(out, "  [{}] {}", r.reason, t.as_deref().unwrap_or(&r.text));
         }
     }
     out
