@@ -121,7 +121,7 @@ pub fn bound(page: &str) -> Bounded<'_> {
 }
 
 /// Bytes `start..end` the parsers need not see: the attributes of a tag past the cap (how
-/// many), or the body of a long script or style (no article text is in it; the page's JSON-LD
+/// many), or the body of a long script, style or comment (no article text is in it; the page's JSON-LD
 /// is read from the page itself, and HTML tokenizers crawl through script text a character at a
 /// time).
 struct Gap {
@@ -130,7 +130,7 @@ struct Gap {
     attributes: usize,
 }
 
-/// Script and style bodies longer than this are left out of what the parsers read.
+/// Script, style and comment bodies longer than this are left out of what the parsers read.
 const MAX_SCRIPT_BYTES: usize = 16 * 1024;
 
 #[derive(Default)]
@@ -215,7 +215,17 @@ impl Scan {
             i += lt;
             let next = b.get(i + 1).copied().unwrap_or(0);
             if b[i..].starts_with(b"<!--") {
-                i = find(b, i + 4, b"-->").map_or(b.len(), |e| e + 3);
+                let body = i + 4;
+                let end = find(b, body, b"-->");
+                i = end.map_or(b.len(), |e| e + 3);
+                let body_end = end.unwrap_or(b.len());
+                if body_end - body > MAX_SCRIPT_BYTES {
+                    s.gaps.push(Gap {
+                        start: body,
+                        end: body_end,
+                        attributes: 0,
+                    });
+                }
             } else if next == b'!' || next == b'?' {
                 i = memchr(b'>', &b[i..]).map_or(b.len(), |e| i + e + 1);
             } else if next == b'/' {
@@ -726,6 +736,8 @@ mod tests {
         // Unclosed: the rest of the page is the script's.
         let open = format!("<p>kept</p><script>{}", "<!--x-->".repeat(MAX_SCRIPT_BYTES));
         assert_eq!(bound(&open).html, "<p>kept</p><script>");
+        let comment = format!("<!--{}--><p>kept</p>", "c".repeat(MAX_SCRIPT_BYTES + 1));
+        assert_eq!(bound(&comment).html, "<!----><p>kept</p>");
     }
 
     #[test]
