@@ -9,6 +9,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::pipeline::{self, Options};
+use crate::report::text::count;
 use crate::report::{self, Report};
 use crate::source::Limits;
 use crate::store::Store;
@@ -236,6 +237,26 @@ fn progress_bar(what: &str) -> indicatif::ProgressBar {
     bar
 }
 
+/// One line for the files a folder walk passed over, naming a few.
+fn skipped_note(skipped: &[String]) {
+    if skipped.is_empty() {
+        return;
+    }
+    let mut names: Vec<String> = skipped
+        .iter()
+        .take(3)
+        .map(|s| crate::text::printable(s).into_owned())
+        .collect();
+    if skipped.len() > 3 {
+        names.push(format!("and {} more", skipped.len() - 3));
+    }
+    eprintln!(
+        "storyline: note: {} passed over, not pages storyline reads: {}",
+        count(skipped.len(), "file", "files"),
+        names.join(", ")
+    );
+}
+
 fn write_out(out: Option<&PathBuf>, content: &str) -> Result<()> {
     match out {
         Some(path) => std::fs::write(path, content)
@@ -290,17 +311,13 @@ fn analyze(read: &ReadArgs, format: ReportFormat, out: Option<&PathBuf>) -> Resu
     for e in &report.errors {
         eprintln!("storyline: skipped {e}");
     }
-    for a in report
-        .articles
-        .iter()
-        .filter(|a| a.notes.iter().any(|n| n.contains("read cap")))
-    {
-        eprintln!(
-            "storyline: note: {} was cut: {}",
-            crate::text::printable(&a.origin),
-            a.notes.join("; ")
-        );
+    for a in &report.articles {
+        for n in a.notes.iter().filter(|n| crate::extract::is_cut_note(n)) {
+            let origin = crate::text::printable(&a.origin);
+            eprintln!("storyline: note: {origin}: {n}");
+        }
     }
+    skipped_note(&report.skipped);
     let rendered = match format {
         ReportFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
         ReportFormat::Text => {
@@ -327,15 +344,40 @@ fn open_existing_store(db: &std::path::Path) -> Result<Store> {
 }
 
 fn ingest(read: &ReadArgs, db: &std::path::Path, format: ReportFormat) -> Result<bool> {
+    let created = !db.exists();
+    let result = ingest_into(read, db, format);
+    // A store this run made and left without an article is of no use: it goes, so that a
+    // failed first run leaves nothing behind.
+    if created && db.exists() {
+        let empty = Store::open(db)
+            .and_then(|s| s.counts())
+            .map(|(articles, _, _)| articles == 0)
+            .unwrap_or(false);
+        if empty {
+            for suffix in ["", "-wal", "-shm"] {
+                let mut p = db.as_os_str().to_owned();
+                p.push(suffix);
+                let _ = std::fs::remove_file(std::path::PathBuf::from(p));
+            }
+            eprintln!(
+                "storyline: nothing was stored, so no store was left at {}",
+                db.display()
+            );
+        }
+    }
+    result
+}
+
+fn ingest_into(read: &ReadArgs, db: &std::path::Path, format: ReportFormat) -> Result<bool> {
     let mut store = open_store(db)?;
     let bar = progress_bar("ingesting");
     let progress = |s: &pipeline::IngestSummary| {
         bar.set_length(s.pages_read as u64);
         bar.set_position(s.pages_read as u64);
         bar.set_message(format!(
-            "{} added, {} errors",
+            "{} added, {}",
             s.articles_added,
-            s.errors.len()
+            count(s.errors.len(), "error", "errors")
         ));
     };
     let summary = pipeline::ingest(&mut store, &read.paths, read.options(), &progress)?;
@@ -345,8 +387,9 @@ fn ingest(read: &ReadArgs, db: &std::path::Path, format: ReportFormat) -> Result
     }
     for (origin, note) in &summary.cut {
         let origin = crate::text::printable(origin);
-        eprintln!("storyline: note: {origin} was cut: {note}");
+        eprintln!("storyline: note: {origin}: {note}");
     }
+    skipped_note(&summary.skipped);
     match format {
         ReportFormat::Json => write_out(None, &(serde_json::to_string_pretty(&summary)? + "\n"))?,
         ReportFormat::Text => {
@@ -354,22 +397,30 @@ fn ingest(read: &ReadArgs, db: &std::path::Path, format: ReportFormat) -> Result
             write_out(
                 None,
                 &format!(
-                    "{} pages read, {} articles added ({} copies of stored articles, {} originals of stored copies), {} duplicates, {} errors; the store {} now holds {} articles in {} families and {} stories\n",
-                    summary.pages_read,
-                    summary.articles_added,
-                    summary.copies,
-                    summary.originals_of_copies,
-                    summary.duplicates,
-                    summary.errors.len(),
+                    "{} read, {} added ({} of stored articles, {} of stored copies), {}, {}; the store {} now holds {} in {} and {}\n",
+                    count(summary.pages_read, "page", "pages"),
+                    count(summary.articles_added, "article", "articles"),
+                    count(summary.copies, "copy", "copies"),
+                    count(summary.originals_of_copies, "original", "originals"),
+                    count(summary.duplicates, "duplicate", "duplicates"),
+                    count(summary.errors.len(), "error", "errors"),
                     db.display(),
-                    articles,
-                    families,
-                    stories
+                    count(articles, "article", "articles"),
+                    count(families, "family", "families"),
+                    count(stories, "story", "stories")
                 ),
             )?
         }
     }
-    Ok(summary.pages_read > 0 || summary.errors.is_empty())
+    if summary.pages_read == 0 {
+        eprintln!(
+            "storyline: no page found in the given paths (storyline reads .html, .htm, .txt and .jsonl files, and their .gz)"
+        );
+    } else if summary.articles_added + summary.duplicates == 0 {
+        eprintln!("storyline: no article could be read from the given paths");
+    }
+    // As `analyze`: a run that read no article failed its purpose.
+    Ok(summary.articles_added + summary.duplicates > 0)
 }
 
 fn stories(db: &std::path::Path, format: ListFormat, limit: usize) -> Result<bool> {

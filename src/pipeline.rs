@@ -46,7 +46,8 @@ impl Default for Options {
 pub fn analyze<P: AsRef<str>>(paths: &[P], options: Options, progress: Progress) -> Report {
     let mut pages = Vec::new();
     let mut errors = Vec::new();
-    for item in Source::new(paths, options.limits) {
+    let mut source = Source::new(paths, options.limits);
+    for item in source.by_ref() {
         match item {
             Ok(p) => pages.push(p),
             Err(e) => errors.push(e),
@@ -63,7 +64,9 @@ pub fn analyze<P: AsRef<str>>(paths: &[P], options: Options, progress: Progress)
             Err(e) => errors.push(InputError::new(&page.origin, e.to_string())),
         }
     }
-    assemble_with(articles, errors, options.stories)
+    let mut report = assemble_with(articles, errors, options.stories);
+    report.skipped = source.skipped().to_vec();
+    report
 }
 
 /// Line statistics over the flat-text pages of a batch.
@@ -102,9 +105,12 @@ pub fn extract_all(
                     break;
                 }
                 let r = extract::extract(&pages[i], stats);
-                results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(r);
+                let mut slots = results.lock().unwrap_or_else(|e| e.into_inner());
+                slots[i] = Some(r);
+                // Counted and reported under the lock, so the count a reader sees only rises.
                 let d = done.fetch_add(1, Ordering::Relaxed) as u64 + 1;
                 progress(d, total);
+                drop(slots);
             });
             if spawned.is_err() {
                 break; // fewer threads; the ones running take the rest
@@ -223,6 +229,7 @@ pub fn assemble_with(
         families,
         stories,
         errors,
+        skipped: Vec::new(),
     }
 }
 
@@ -288,6 +295,9 @@ pub struct IngestSummary {
     pub errors: Vec<InputError>,
     /// Pages that were read only in part (longer than the read cap): origin and note.
     pub cut: Vec<(String, String)>,
+    /// Files in the folders read that are not pages: passed over.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
 }
 
 /// Pages per transaction: large enough to amortise the commit, small enough that a crash loses
@@ -360,7 +370,7 @@ pub fn ingest<P: AsRef<str>>(
             }
         }
         for (_, a) in &articles {
-            if let Some(n) = a.notes.iter().find(|n| n.contains("read cap")) {
+            for n in a.notes.iter().filter(|n| crate::extract::is_cut_note(n)) {
                 summary.cut.push((a.origin.clone(), n.clone()));
             }
         }
@@ -373,6 +383,7 @@ pub fn ingest<P: AsRef<str>>(
         summary.errors.extend(failures.into_iter().map(|(_, e)| e));
         progress(&summary);
     }
+    summary.skipped = source.skipped().to_vec();
     // An ingest is a closed batch, as `analyze` is: it ends the same way.
     store.close_stream(since)?;
     Ok(summary)

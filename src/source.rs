@@ -126,6 +126,8 @@ enum Pending {
 /// Pull iterator over all pages under the given paths.
 pub struct Source {
     limits: Limits,
+    /// Files in walked folders that are not pages storyline reads, by origin.
+    skipped: Vec<String>,
     pending: VecDeque<Pending>,
     ready: VecDeque<SourceItem>,
     jsonl: Option<JsonLines>,
@@ -136,6 +138,7 @@ impl Source {
     pub fn new<P: AsRef<str>>(paths: &[P], limits: Limits) -> Self {
         let mut pending = VecDeque::new();
         let mut ready = VecDeque::new();
+        let mut skipped = Vec::new();
         for p in paths {
             let given = p.as_ref();
             if given == "-" {
@@ -144,17 +147,24 @@ impl Source {
             }
             let path = Path::new(given);
             match std::fs::metadata(path) {
-                Ok(m) if m.is_dir() => expand_dir(path, &mut pending, &mut ready),
+                Ok(m) if m.is_dir() => expand_dir(path, &mut pending, &mut ready, &mut skipped),
                 Ok(_) => pending.push_back(Pending::File(file_origin(path))),
                 Err(e) => ready.push_back(Err(InputError::new(given, format!("cannot open: {e}")))),
             }
         }
         Source {
             limits,
+            skipped,
             pending,
             ready,
             jsonl: None,
         }
+    }
+
+    /// Files the folder walks passed over: their names say they are not pages (`README.md`,
+    /// `labels.json`, a feed). Named on the command line, such a file is an error instead.
+    pub fn skipped(&self) -> &[String] {
+        &self.skipped
     }
 
     fn open_next(&mut self) -> bool {
@@ -179,10 +189,25 @@ impl Source {
             }
         };
         let mut kind = FileKind::of(&origin);
+        if let Some(what) = kind.not_a_page {
+            self.ready.push_back(Err(InputError::new(
+                &origin,
+                format!("{what} by its name, not a page: skipped (storyline reads .html, .htm, .txt and .jsonl files, and their .gz)"),
+            )));
+            return true;
+        }
+        // Compressed bytes without a .gz name (standard input, a saved response) are
+        // recognised by their magic number.
+        let mut peek = BufReader::new(reader);
+        let magic = peek
+            .fill_buf()
+            .map(|b| b.starts_with(&[0x1f, 0x8b]))
+            .unwrap_or(false);
+        kind.gzip |= magic;
         let mut reader: Box<dyn Read> = if kind.gzip {
-            Box::new(MultiGzDecoder::new(reader))
+            Box::new(MultiGzDecoder::new(peek))
         } else {
-            reader
+            Box::new(peek)
         };
         if origin == "-" {
             // Standard input has no name to go by: JSON lines start with an object.
@@ -261,7 +286,12 @@ struct FileName {
     absolute: Option<String>,
 }
 
-fn expand_dir(dir: &Path, pending: &mut VecDeque<Pending>, ready: &mut VecDeque<SourceItem>) {
+fn expand_dir(
+    dir: &Path,
+    pending: &mut VecDeque<Pending>,
+    ready: &mut VecDeque<SourceItem>,
+    skipped: &mut Vec<String>,
+) {
     let walk = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name();
@@ -271,6 +301,9 @@ fn expand_dir(dir: &Path, pending: &mut VecDeque<Pending>, ready: &mut VecDeque<
                 let path = e.path();
                 if FileKind::of(&path.to_string_lossy()).known {
                     pending.push_back(Pending::File(file_origin(path)));
+                } else if !e.file_name().to_string_lossy().starts_with('.') {
+                    // Hidden files (.DS_Store, .gitkeep) are passed over without a word.
+                    skipped.push(file_origin(path).origin);
                 }
             }
             Ok(_) => {}
@@ -294,6 +327,8 @@ struct FileKind {
     media: MediaType,
     /// Whether a folder walk should pick this file up.
     known: bool,
+    /// What the file is when its name says it is no page (a feed, data, an image...).
+    not_a_page: Option<&'static str>,
 }
 
 impl FileKind {
@@ -314,11 +349,26 @@ impl FileKind {
             // A file named explicitly with another extension is sniffed for markup.
             _ => (false, MediaType::Text, false),
         };
+        let not_a_page = match ext {
+            "xml" | "rss" | "atom" => Some("a feed or XML data"),
+            "json" | "csv" | "tsv" | "yaml" | "yml" | "toml" | "sql" | "db" | "sqlite" => {
+                Some("data")
+            }
+            "md" | "markdown" | "rst" => Some("a document in markup"),
+            "pdf" | "doc" | "docx" | "odt" | "epub" => Some("a document format"),
+            "png" | "jpg" | "jpeg" | "gif" | "webp" | "svg" | "ico" | "mp3" | "mp4" | "webm" => {
+                Some("media")
+            }
+            "zip" | "tar" | "tgz" | "bz2" | "xz" | "zst" | "7z" | "warc" => Some("an archive"),
+            "js" | "css" | "py" | "rs" | "sh" => Some("code"),
+            _ => None,
+        };
         FileKind {
             gzip,
             jsonl,
             media,
             known,
+            not_a_page,
         }
     }
 }
@@ -534,6 +584,14 @@ impl Iterator for JsonLines {
             }
             if bytes.iter().all(|b| b.is_ascii_whitespace()) {
                 continue;
+            }
+            if looks_binary(&bytes) {
+                // One error for the file, not one per line of noise.
+                self.done = true;
+                return err(
+                    "binary content (NUL or control bytes), not JSON lines: the rest of the file is skipped"
+                        .into(),
+                );
             }
             let record: JsonRecord = match serde_json::from_slice(&bytes) {
                 Ok(r) => r,

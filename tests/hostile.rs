@@ -267,3 +267,106 @@ fn pages_shaped_to_cost_minutes_are_read_within_their_budget_and_their_neighbour
         .unwrap()
         .contains("sea wall"));
 }
+
+#[test]
+fn a_first_run_meets_clear_words_and_leaves_nothing_behind_when_it_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let db = d.join("new.db");
+    // A folder holding no page: exit 1, a word on what is read, and no store left.
+    std::fs::create_dir(d.join("notes")).unwrap();
+    std::fs::write(d.join("notes").join("todo.md"), "# things\n").unwrap();
+    std::fs::write(d.join("notes").join(".hidden"), "x").unwrap();
+    let out = storyline()
+        .arg("ingest")
+        .arg(d.join("notes"))
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no page found") && err.contains(".jsonl"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 file passed over") && err.contains("todo.md"),
+        "{err}"
+    );
+    assert!(!err.contains(".hidden"), "{err}");
+    assert!(!db.exists(), "a failed first ingest left a store behind");
+    // Files that are not pages, named directly, are refused with a reason.
+    std::fs::write(
+        d.join("feed.xml"),
+        "<rss><channel><item><title>Fair</title></item></channel></rss>",
+    )
+    .unwrap();
+    let out = storyline()
+        .arg("analyze")
+        .arg(d.join("feed.xml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("feed") && err.contains("not a page"), "{err}");
+    // Counts read as English.
+    std::fs::write(d.join("one.html"), PAGE).unwrap();
+    let out = storyline()
+        .arg("ingest")
+        .arg(d.join("one.html"))
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    let line = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        line.starts_with("1 page read, 1 article added")
+            && line.contains("0 errors")
+            && line.contains("holds 1 article in 1 family and 1 story"),
+        "{line}"
+    );
+    // An unknown article points to where article ids are listed.
+    let out = storyline()
+        .args(["article", "ffffffffffff", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("storyline show STORY"), "{err}");
+}
+
+#[test]
+fn gzip_on_standard_input_and_binary_json_lines_are_read_as_what_they_are() {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(PAGE.as_bytes()).unwrap();
+    let out = storyline()
+        .args(["analyze", "-"])
+        .write_stdin(gz.finish().unwrap())
+        .output()
+        .unwrap();
+    let r = json_of(&out);
+    assert!(r["articles"][0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("sea wall"));
+    let dir = tempfile::tempdir().unwrap();
+    let mut noise = b"{\"id\": \"ok\", \"text\": \"The ferry to Olt Island runs again from Monday, the operator said after the storm had passed.\"}\n".to_vec();
+    for i in 0..500u32 {
+        noise.extend(i.to_le_bytes());
+        noise.extend([0u8, 1, 2, 3, b'\n', 0x7f, 0]);
+    }
+    std::fs::write(dir.path().join("noise.jsonl"), noise).unwrap();
+    let r = json_of(
+        &storyline()
+            .arg("analyze")
+            .arg(dir.path().join("noise.jsonl"))
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(r["articles"].as_array().unwrap().len(), 1);
+    let errors = r["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0]["message"].as_str().unwrap().contains("binary"));
+}

@@ -227,6 +227,12 @@ fn cut_text(text: &str, max: usize) -> Option<&str> {
     })
 }
 
+/// Whether a note on an article says the page was not read whole (past the read cap or the
+/// per-page budget), which a run reports beside its errors.
+pub fn is_cut_note(note: &str) -> bool {
+    note.starts_with("page ") || note.starts_with("text cut") || note.contains("attributes dropped")
+}
+
 /// Longer than any headline: a longer "title" is a page's text taken for one.
 const MAX_TITLE_CHARS: usize = 300;
 

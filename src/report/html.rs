@@ -1,5 +1,6 @@
 //! An HTML page for one story: every value that came from a page is escaped.
 
+use super::text::count;
 use std::fmt::Write;
 
 use super::compare::{self, Comparison, Piece};
@@ -142,10 +143,14 @@ pub fn story(r: &Report, s: &ReportStory) -> String {
     head(&mut out, title);
     let _ = writeln!(
         out,
-        "<p class=\"meta\">story {} &middot; {} articles &middot; {} independent sources{}{}</p>",
+        "<p class=\"meta\">story {} &middot; {} &middot; {}{}{}</p>",
         esc(&s.id),
-        s.articles.len(),
-        s.independent_sources,
+        count(s.articles.len(), "article", "articles"),
+        count(
+            s.independent_sources,
+            "independent source",
+            "independent sources"
+        ),
         super::text::synthetic_note(s.synthetic_sources),
         match (&s.first_published, &s.last_published) {
             (Some(a), Some(b)) => format!(" &middot; {} to {}", esc(a), esc(b)),
@@ -225,7 +230,11 @@ pub fn story(r: &Report, s: &ReportStory) -> String {
                 .values
                 .iter()
                 .map(|v| match &c.within_family {
-                    Some(_) => format!("<b>{}</b> ({} articles)", esc(&v.value), v.articles.len()),
+                    Some(_) => format!(
+                        "<b>{}</b> ({})",
+                        esc(&v.value),
+                        count(v.articles.len(), "article", "articles")
+                    ),
                     None => format!("<b>{}</b> {}", esc(&v.value), marks_of(&v.families)),
                 })
                 .collect();

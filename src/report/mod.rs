@@ -27,6 +27,9 @@ pub struct Report {
     pub families: Vec<Family>,
     pub stories: Vec<ReportStory>,
     pub errors: Vec<InputError>,
+    /// Files in the folders read that are not pages (`README.md`, `labels.json`): passed over.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

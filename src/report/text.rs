@@ -154,16 +154,21 @@ fn or_dash(s: &Option<String>) -> &str {
     s.as_deref().unwrap_or("-")
 }
 
+/// "1 article", "2 articles".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// The whole report: a summary line, each story with its articles, then the errors.
 pub fn report(r: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} articles, {} families, {} stories, {} errors",
-        r.articles.len(),
-        r.families.len(),
-        r.stories.len(),
-        r.errors.len()
+        "{}, {}, {}, {}",
+        count(r.articles.len(), "article", "articles"),
+        count(r.families.len(), "family", "families"),
+        count(r.stories.len(), "story", "stories"),
+        count(r.errors.len(), "error", "errors")
     );
     for s in &r.stories {
         out.push('\n');
@@ -199,9 +204,13 @@ fn story_header(out: &mut String, s: &ReportStory) {
     let _ = writeln!(out, "story {}  {}", s.id, or_dash(&s.title));
     let _ = writeln!(
         out,
-        "  {} articles, {} independent sources{}, {}",
-        s.articles.len(),
-        s.independent_sources,
+        "  {}, {}{}, {}",
+        count(s.articles.len(), "article", "articles"),
+        count(
+            s.independent_sources,
+            "independent source",
+            "independent sources"
+        ),
         synthetic_note(s.synthetic_sources),
         span
     );
@@ -277,7 +286,11 @@ pub fn story(r: &Report, s: &ReportStory, marks: Marks) -> String {
                 .values
                 .iter()
                 .map(|v| match &c.within_family {
-                    Some(_) => format!("{} ({} articles)", v.value, v.articles.len()),
+                    Some(_) => format!(
+                        "{} ({})",
+                        v.value,
+                        count(v.articles.len(), "article", "articles")
+                    ),
                     None => format!("{} {}", v.value, marks_of(&v.families)),
                 })
                 .collect();
@@ -325,10 +338,10 @@ pub fn story(r: &Report, s: &ReportStory, marks: Marks) -> String {
         let entry = s.sources.iter().find(|x| &x.family == fid);
         let _ = writeln!(
             out,
-            "\nsource [{}] (family {}, {} articles){}",
+            "\nsource [{}] (family {}, {}){}",
             n + 1,
             f.id,
-            f.members.len(),
+            count(f.members.len(), "article", "articles"),
             match entry.and_then(|e| e.synthetic.as_deref()) {
                 Some(d) => format!("\n  synthetic: {d}"),
                 None => String::new(),
@@ -405,7 +418,11 @@ fn extracted(a: &ReportArticle) -> String {
         "by {}  |  {}  |  {}  |  {}",
         authors,
         or_dash(&a.outlet),
-        or_dash(&a.published),
+        // A day, as every other line of the text views shows one (the time is in the JSON).
+        a.published
+            .as_deref()
+            .map(crate::extract::date::day_of)
+            .unwrap_or("-"),
         or_dash(&a.language)
     );
     let _ = writeln!(out, "id {}  family {}  story {}", a.id, a.family, a.story);
@@ -415,7 +432,11 @@ fn extracted(a: &ReportArticle) -> String {
     }
     let _ = writeln!(out, "\n{}", a.text);
     if !a.removed.is_empty() {
-        let _ = writeln!(out, "\nremoved ({} blocks):", a.removed.len());
+        let _ = writeln!(
+            out,
+            "\nremoved ({}):",
+            count(a.removed.len(), "block", "blocks")
+        );
         for r in &a.removed {
             let t = crate::extract::shortened(&r.text, 100);
             let _ = writeln!(out, "  [{}] {}", r.reason, t.as_deref().unwrap_or(&r.text));

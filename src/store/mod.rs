@@ -51,7 +51,7 @@ pub enum StoreError {
         found: i64,
         known: i64,
     },
-    #[error("no {what} with id {id} in the store (list them with `storyline stories`)")]
+    #[error("no {what} with id {id} in the store ({})", list_hint(what))]
     NotFound { what: &'static str, id: String },
     #[error("id {id} is ambiguous: it starts {n} {what} ids; give more digits")]
     Ambiguous {
@@ -64,6 +64,16 @@ pub enum StoreError {
 }
 
 type Result<T> = std::result::Result<T, StoreError>;
+
+/// Where a reader finds the ids of a kind of thing.
+fn list_hint(what: &str) -> &'static str {
+    match what {
+        "article" => {
+            "`storyline show STORY` lists a story's articles; `storyline stories` lists the stories"
+        }
+        _ => "list them with `storyline stories`",
+    }
+}
 
 /// What to do about an SQLite failure, by its kind.
 fn hint(e: &rusqlite::Error) -> &'static str {

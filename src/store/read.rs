@@ -164,6 +164,7 @@ impl Store {
             families,
             stories: vec![story],
             errors: Vec::new(),
+            skipped: Vec::new(),
         })
     }
 
