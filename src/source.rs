@@ -121,6 +121,8 @@ pub type SourceItem = Result<RawPage, InputError>;
 enum Pending {
     File(FileName),
     Stdin,
+    /// Bytes from elsewhere, read as the file `origin` would be.
+    Reader(String, Box<dyn Read>),
 }
 
 /// Pull iterator over all pages under the given paths.
@@ -161,6 +163,19 @@ impl Source {
         }
     }
 
+    /// Reads `reader` as the file named `origin` would be read: its kind from the name (a
+    /// `.jsonl`, a `.gz`, `-` for bytes that must be sniffed), the same caps and errors. For
+    /// callers whose pages do not come from files (the fuzz targets, a service).
+    pub fn from_reader(origin: &str, reader: Box<dyn Read>, limits: Limits) -> Self {
+        Source {
+            limits,
+            skipped: Vec::new(),
+            pending: VecDeque::from([Pending::Reader(origin.to_string(), reader)]),
+            ready: VecDeque::new(),
+            jsonl: None,
+        }
+    }
+
     /// Files the folder walks passed over: their names say they are not pages (`README.md`,
     /// `labels.json`, a feed). Named on the command line, such a file is an error instead.
     pub fn skipped(&self) -> &[String] {
@@ -174,6 +189,7 @@ impl Source {
         let mut file = None;
         let (origin, reader): (String, io::Result<Box<dyn Read>>) = match next {
             Pending::Stdin => ("-".to_string(), Ok(Box::new(io::stdin()))),
+            Pending::Reader(origin, reader) => (origin, Ok(reader)),
             Pending::File(name) => {
                 let r = File::open(&name.path).map(|f| Box::new(f) as Box<dyn Read>);
                 file = name.absolute;
@@ -210,7 +226,7 @@ impl Source {
             Box::new(peek)
         };
         if origin == "-" {
-            // Standard input has no name to go by: JSON lines start with an object.
+            // Standard input (or bytes given as it) has no name to go by: JSON lines start with an object.
             let mut buffered = BufReader::new(reader);
             let starts_with_object = buffered
                 .fill_buf()
