@@ -370,3 +370,41 @@ fn gzip_on_standard_input_and_binary_json_lines_are_read_as_what_they_are() {
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(errors[0]["message"].as_str().unwrap().contains("binary"));
 }
+
+#[test]
+fn two_processes_ingesting_into_one_new_store_both_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shared.db");
+    for round in 0..3 {
+        let _ = std::fs::remove_file(&db);
+        let bin = assert_cmd::cargo::cargo_bin("storyline");
+        let spawn = |path: &str| {
+            std::process::Command::new(&bin)
+                .args(["ingest", path, "--db"])
+                .arg(&db)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let a = spawn("examples/valemont-fire");
+        let b = spawn("examples/orrin-dam");
+        for child in [a, b] {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let expected = std::fs::read_dir("examples/valemont-fire")
+            .unwrap()
+            .chain(std::fs::read_dir("examples/orrin-dam").unwrap())
+            .count() as i64;
+        assert_eq!(count(&db, "articles"), expected);
+        assert_eq!(
+            count(&db, "families WHERE story NOT IN (SELECT id FROM stories)"),
+            0
+        );
+    }
+}

@@ -367,6 +367,23 @@ mod tests {
     }
 
     #[test]
+    fn a_text_in_a_guessed_encoding_says_so() {
+        let mut p = page(MediaType::Text, "");
+        p.bytes = b"Caf\xe9 owners in Valemont said on Monday that the harbour fire had kept customers away for a week.\n".to_vec();
+        let a = extract(&p, &NoStats).unwrap();
+        assert!(a.text().starts_with("Café owners"));
+        assert!(
+            a.notes
+                .iter()
+                .any(|n| n.contains("not UTF-8") && n.contains("windows-1252")),
+            "{:?}",
+            a.notes
+        );
+        let utf8 = extract(&page(MediaType::Text, "Café owners in Valemont said on Monday that the harbour fire had kept customers away."), &NoStats).unwrap();
+        assert!(utf8.notes.is_empty(), "{:?}", utf8.notes);
+    }
+
+    #[test]
     fn long_titles_and_texts_are_cut_where_a_reader_expects() {
         assert_eq!(shortened("Quay wall", 80), None);
         assert_eq!(

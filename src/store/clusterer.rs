@@ -210,7 +210,12 @@ impl Store {
             path: path.clone(),
             cause,
         };
-        let tx = self.conn.transaction().map_err(err)?;
+        // Immediate: a deferred transaction that reads and then writes fails at once (no wait)
+        // when another process wrote in between.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(err)?;
         let mut clusterer = match self.clusterer.take() {
             Some(c) => c,
             None => load_clusterer(&tx).map_err(err)?,

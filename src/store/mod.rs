@@ -80,7 +80,7 @@ fn hint(e: &rusqlite::Error) -> &'static str {
     use rusqlite::ErrorCode::*;
     match e.sqlite_error_code() {
         Some(DatabaseBusy | DatabaseLocked) => {
-            " (another process kept its write lock for 30 s; try again when it is done)"
+            " (another process is writing to it; try again when it is done)"
         }
         Some(NotADatabase) => " (the file is not an SQLite store; choose another with --db)",
         Some(CannotOpen | PermissionDenied | ReadOnly) => {
