@@ -5,25 +5,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-use assert_cmd::Command;
+mod common;
+use common::{json_of, storyline};
 use serde_json::Value;
-
-fn storyline() -> Command {
-    let mut c = Command::cargo_bin("storyline").unwrap();
-    c.env_remove("STORYLINE_DB");
-    c
-}
-
-fn json_of(out: &std::process::Output) -> Value {
-    assert!(
-        out.status.success(),
-        "exit {:?}: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
-}
 
 fn analyze_examples() -> Value {
     json_of(&storyline().args(["analyze", "examples/"]).output().unwrap())

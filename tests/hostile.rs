@@ -4,25 +4,9 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
+mod common;
+use common::{json_of, storyline};
 use serde_json::Value;
-
-fn storyline() -> Command {
-    let mut c = Command::cargo_bin("storyline").unwrap();
-    c.env_remove("STORYLINE_DB");
-    c
-}
-
-fn json_of(out: &std::process::Output) -> Value {
-    assert!(
-        out.status.success(),
-        "exit {:?}: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
-}
 
 fn ingest_in(cwd: &Path, db: &Path, paths: &[&str]) -> Value {
     json_of(
