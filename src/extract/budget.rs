@@ -589,7 +589,7 @@ fn end_tag_len(b: &[u8], end: usize, name: &str) -> usize {
 }
 
 fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&c| c == needle)
+    memchr::memchr(needle, hay)
 }
 
 /// The offset of `needle` in `b` at or after `from`.
@@ -597,10 +597,7 @@ fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     if from >= b.len() {
         return None;
     }
-    b[from..]
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| from + p)
+    memchr::memmem::find(&b[from..], needle).map(|p| from + p)
 }
 
 #[cfg(test)]
