@@ -200,6 +200,28 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Colour::Auto)]
         color: Colour,
     },
+    /// Serves the store over HTTP: a JSON API to post articles and read stories, and pages.
+    #[command(
+        after_help = "Example:\n  storyline serve --db news.db\n  storyline serve --addr 0.0.0.0:7878 --token \"$SECRET\"\n  curl -X POST localhost:7878/api/articles -d '{\"url\": \"https://example.test/a\", \"text\": \"...\"}'\n\nReads: GET /, /stories/ID, /articles/ID (pages); /api/stories, /api/stories/ID, /api/articles/ID, /healthz. Writes: POST /api/articles (a JSON object, an array, or JSON lines), with `Authorization: Bearer TOKEN` when a token is set."
+    )]
+    Serve {
+        #[command(flatten)]
+        db: DbArg,
+        /// Where to listen; port 0 takes a free one (the address is printed).
+        #[arg(long, default_value = "127.0.0.1:7878", value_name = "HOST:PORT")]
+        addr: std::net::SocketAddr,
+        /// Writes need `Authorization: Bearer TOKEN`; required to listen beyond loopback.
+        #[arg(
+            long,
+            env = "STORYLINE_TOKEN",
+            hide_env_values = true,
+            value_name = "TOKEN"
+        )]
+        token: Option<String>,
+        /// Largest request body, in bytes.
+        #[arg(long, default_value_t = 32 * 1024 * 1024, value_name = "BYTES")]
+        max_body_bytes: usize,
+    },
     /// Scores a report against gold labels (as ../shared/eval/score.py does).
     #[command(
         after_help = "Example:\n  storyline analyze data/ecbplus/articles.jsonl --out r.json\n  storyline eval --gold data/ecbplus/gold.jsonl r.json --task stories\n  storyline eval --task text --gold aeb/gold.jsonl aeb.json --check 'shingle4.F1_of_means>=0.955'\n  storyline eval --task quotes --gold polnear/test --check 'content.F1>=0.30'\n\nFor `text`, the report may also be JSON lines with `id` and `text`."
@@ -297,6 +319,12 @@ pub fn run(cli: Cli) -> Result<bool> {
             check,
             filter,
         } => eval(&gold, report.as_deref(), task, &check, filter.as_deref()),
+        Command::Serve {
+            db,
+            addr,
+            token,
+            max_body_bytes,
+        } => serve(db.db, addr, token, max_body_bytes),
     }
 }
 
@@ -482,6 +510,30 @@ fn article(id: &str, db: &std::path::Path, format: ShowFormat, color: Colour) ->
     };
     write_out(None, &out)?;
     Ok(true)
+}
+
+fn serve(
+    db: PathBuf,
+    addr: std::net::SocketAddr,
+    token: Option<String>,
+    max_body_bytes: usize,
+) -> Result<bool> {
+    let config = crate::serve::Config {
+        db,
+        addr,
+        token: token.filter(|t| !t.is_empty()),
+        max_body_bytes,
+        options: Options::default(),
+    };
+    let result = crate::serve::run(config, |bound| {
+        eprintln!("storyline: serving http://{bound}/ (Ctrl-C to stop)");
+    });
+    match result {
+        Err(e @ crate::serve::ServeError::OpenWithoutToken(_)) => {
+            Err(crate::UsageError(e.to_string()).into())
+        }
+        other => other.map(|()| true).map_err(Into::into),
+    }
 }
 
 fn eval(

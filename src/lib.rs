@@ -19,6 +19,7 @@ pub mod eval;
 pub mod extract;
 pub mod pipeline;
 pub mod report;
+pub mod serve;
 pub mod source;
 pub mod store;
 pub mod stories;

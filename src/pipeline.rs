@@ -312,8 +312,18 @@ pub fn ingest<P: AsRef<str>>(
     options: Options,
     progress: &dyn Fn(&IngestSummary),
 ) -> Result<IngestSummary, crate::store::StoreError> {
+    let source = Source::new(paths, options.limits);
+    ingest_source(store, source, options, progress)
+}
+
+/// [`ingest`] from pages that come from elsewhere than paths (a request's records).
+pub fn ingest_source(
+    store: &mut crate::store::Store,
+    mut source: Source,
+    options: Options,
+    progress: &dyn Fn(&IngestSummary),
+) -> Result<IngestSummary, crate::store::StoreError> {
     let mut summary = IngestSummary::default();
-    let mut source = Source::new(paths, options.limits);
     let since = store.stream_mark()?;
     loop {
         let items: Vec<_> = source.by_ref().take(INGEST_BATCH).collect();

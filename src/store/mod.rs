@@ -109,6 +109,15 @@ pub struct BatchCount {
     pub already_stored: usize,
 }
 
+/// Where a stored article went.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Placed {
+    pub article: String,
+    pub family: String,
+    pub relation: String,
+    pub story: String,
+}
+
 /// A row of `storyline stories`.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct StoryRow {

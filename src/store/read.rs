@@ -6,6 +6,11 @@ use super::*;
 impl Store {
     /// Stories, newest first (by latest publication date, then by latest arrival).
     pub fn stories(&self, limit: usize) -> Result<Vec<StoryRow>> {
+        self.stories_from(limit, 0)
+    }
+
+    /// A page of the story list, newest first: `limit` rows after the first `offset`.
+    pub fn stories_from(&self, limit: usize, offset: usize) -> Result<Vec<StoryRow>> {
         let mut stmt = self
             .conn
             .prepare(
@@ -17,11 +22,11 @@ impl Store {
                            AND EXISTS (SELECT 1 FROM articles a WHERE a.family = f.id AND a.synthetic))
                  FROM stories s
                  ORDER BY COALESCE(substr(s.last_published, 1, 10), '') DESC, s.updated_seq DESC
-                 LIMIT ?1",
+                 LIMIT ?1 OFFSET ?2",
             )
             .map_err(self.err())?;
         let rows = stmt
-            .query_map([limit as i64], |r| {
+            .query_map([limit as i64, offset as i64], |r| {
                 Ok(StoryRow {
                     id: r.get(0)?,
                     title: r.get(1)?,
@@ -254,6 +259,27 @@ impl Store {
     }
 
     /// Counts for a summary: articles, families, stories.
+    /// Where the newest article read from `origin` went: its id, family, relation and story.
+    pub fn placed(&self, origin: &str) -> Result<Option<Placed>> {
+        self.conn
+            .query_row(
+                "SELECT a.id, a.family, a.relation, f.story FROM articles a
+                 JOIN families f ON f.id = a.family
+                 WHERE a.origin = ?1 ORDER BY a.seq DESC LIMIT 1",
+                [origin],
+                |r| {
+                    Ok(Placed {
+                        article: r.get(0)?,
+                        family: r.get(1)?,
+                        relation: r.get(2)?,
+                        story: r.get(3)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(self.err())
+    }
+
     pub fn counts(&self) -> Result<(usize, usize, usize)> {
         let q = |sql: &str| -> Result<usize> {
             self.conn
