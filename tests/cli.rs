@@ -357,7 +357,9 @@ fn a_store_from_before_the_key_change_gets_its_copy_keys_made_again() {
         // As a store of schema 3 held them: other values, under the old key function.
         conn.execute_batch(
             "UPDATE copy_keys SET key = key + 1; ALTER TABLE articles DROP COLUMN synthetic;
-             DROP INDEX input_errors_once; PRAGMA user_version = 3;",
+             DROP INDEX input_errors_once; DROP TABLE articles_fts;
+             DROP TRIGGER articles_fts_insert; DROP TRIGGER articles_fts_delete;
+             DROP TRIGGER articles_fts_update; PRAGMA user_version = 3;",
         )
         .unwrap();
         made
@@ -372,7 +374,7 @@ fn a_store_from_before_the_key_change_gets_its_copy_keys_made_again() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 6);
+    assert_eq!(version, 7);
     // The next step marked the stored articles that disclose they were generated.
     let synthetic: i64 = conn
         .query_row("SELECT COUNT(*) FROM articles WHERE synthetic", [], |r| {

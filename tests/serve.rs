@@ -120,6 +120,28 @@ fn posted_articles_join_stories_and_read_back_in_the_cli_shapes() {
     assert_eq!(status, 422, "{r}");
     let (status, _) = json(p, "POST", "/api/articles", &[], "\"text\"");
     assert_eq!(status, 400);
+    // Search: every word, the last also as a word's start; syntax is never an error.
+    let (_, found) = json(p, "GET", "/api/stories?q=ferry%20Olt%20Isl", &[], "");
+    let found = found["stories"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["id"], story.as_str());
+    for odd in ["%22", "AND%20OR", "*", "NEAR(", "%E2%80%9C"] {
+        let (status, r) = json(p, "GET", &format!("/api/stories?q={odd}"), &[], "");
+        assert_eq!(status, 200, "{odd}: {r}");
+    }
+    let (_, none) = json(p, "GET", "/api/stories?q=zebra", &[], "");
+    assert!(none["stories"].as_array().unwrap().is_empty());
+    let (_, recent) = json(p, "GET", "/api/stories?since=2024-10-01", &[], "");
+    assert!(recent["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["last_published"].as_str().unwrap_or("") >= "2024-10-01"));
+    let (_, page) = http(p, "GET", "/?q=%3Cscript%3E", &[], "");
+    assert!(
+        page.contains("value=\"&lt;script&gt;\"") && page.contains("No story matches"),
+        "{page}"
+    );
     // Reads.
     let (_, list) = json(p, "GET", "/api/stories?limit=2", &[], "");
     assert_eq!(list["stories"].as_array().unwrap().len(), 2);

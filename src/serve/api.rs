@@ -32,6 +32,10 @@ async fn healthz(State(app): State<Shared>) -> Result<Json<Value>, Failure> {
 pub(super) struct Paging {
     pub limit: Option<usize>,
     pub offset: Option<usize>,
+    /// Words the stories' titles or texts hold.
+    pub q: Option<String>,
+    /// Stories whose latest article is from this day on (`YYYY-MM-DD`).
+    pub since: Option<String>,
 }
 
 pub(super) const DEFAULT_LIMIT: usize = 50;
@@ -44,6 +48,16 @@ impl Paging {
     pub fn offset(&self) -> usize {
         self.offset.unwrap_or(0)
     }
+    /// The store's query for this page, `extra` rows more (to tell whether a next page exists).
+    pub fn query(&self, extra: usize) -> crate::store::StoryQuery {
+        let nonempty = |s: &Option<String>| s.clone().filter(|v| !v.trim().is_empty());
+        crate::store::StoryQuery {
+            limit: self.limit() + extra,
+            offset: self.offset(),
+            q: nonempty(&self.q),
+            since: nonempty(&self.since),
+        }
+    }
 }
 
 async fn stories(
@@ -51,7 +65,8 @@ async fn stories(
     Query(paging): Query<Paging>,
 ) -> Result<Json<Value>, Failure> {
     let (limit, offset) = (paging.limit(), paging.offset());
-    let rows = read(&app, move |s| s.stories_from(limit, offset)).await?;
+    let query = paging.query(0);
+    let rows = read(&app, move |s| s.find_stories(&query)).await?;
     Ok(Json(
         json!({ "stories": rows, "limit": limit, "offset": offset }),
     ))

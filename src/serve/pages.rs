@@ -31,16 +31,29 @@ async fn list(
     Query(paging): Query<Paging>,
 ) -> Result<Html<String>, Page> {
     let (limit, offset) = (paging.limit(), paging.offset());
-    let rows = read(&app, move |s| s.stories_from(limit + 1, offset)).await?;
+    let query = paging.query(1);
+    let q = query.q.clone().unwrap_or_default();
+    // The search carries over to the next and previous pages.
+    let keep = if q.is_empty() {
+        String::new()
+    } else {
+        format!("&amp;q={}", esc(&url_encode(&q)))
+    };
+    let rows = read(&app, move |s| s.find_stories(&query)).await?;
     let more = rows.len() > limit;
     let mut out = String::new();
     let _ = write!(
         out,
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Stories</title><style>{STYLE}</style></head><body>\n<h1>Stories</h1>\n"
+         <title>Stories</title><style>{STYLE}</style></head><body>\n<h1>Stories</h1>\n\
+         <form method=\"get\" action=\"/\"><input type=\"search\" name=\"q\" value=\"{}\" \
+         aria-label=\"Search stories\" placeholder=\"Search titles and texts\"> <button>Search</button></form>\n",
+        esc(&q)
     );
-    if rows.is_empty() {
+    if rows.is_empty() && !q.is_empty() {
+        out.push_str("<p>No story matches.</p>\n");
+    } else if rows.is_empty() {
         out.push_str("<p>No stories yet: post articles to <code>/api/articles</code>.</p>\n");
     } else {
         out.push_str("<table>\n<tr><th>Story</th><th class=\"num\">Sources</th><th class=\"num wide\">Articles</th><th class=\"num\">Latest</th></tr>\n");
@@ -67,14 +80,14 @@ async fn list(
         let prev = offset.saturating_sub(limit);
         let _ = write!(
             out,
-            "<a href=\"/?offset={prev}&amp;limit={limit}\">Newer</a> "
+            "<a href=\"/?offset={prev}&amp;limit={limit}{keep}\">Newer</a> "
         );
     }
     if more {
         let next = offset + limit;
         let _ = write!(
             out,
-            "<a href=\"/?offset={next}&amp;limit={limit}\">Older</a>"
+            "<a href=\"/?offset={next}&amp;limit={limit}{keep}\">Older</a>"
         );
     }
     out.push_str("</p>\n</body></html>\n");
@@ -122,6 +135,22 @@ fn framed(page: String, tail: &str) -> String {
         Some(i) => format!("{}{tail}{}", &page[..i], &page[i..]),
         None => page + tail,
     }
+}
+
+/// Percent-encodes a query value (everything but unreserved ASCII).
+fn url_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+    out
 }
 
 /// A failure as a page.

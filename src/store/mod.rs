@@ -109,6 +109,17 @@ pub struct BatchCount {
     pub already_stored: usize,
 }
 
+/// Which stories to list.
+#[derive(Debug, Clone, Default)]
+pub struct StoryQuery {
+    pub limit: usize,
+    pub offset: usize,
+    /// Words every story's articles must hold (in a title or a text).
+    pub q: Option<String>,
+    /// The earliest latest-publication date (`YYYY-MM-DD` or RFC 3339).
+    pub since: Option<String>,
+}
+
 /// Where a stored article went.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Placed {

@@ -11,22 +11,50 @@ impl Store {
 
     /// A page of the story list, newest first: `limit` rows after the first `offset`.
     pub fn stories_from(&self, limit: usize, offset: usize) -> Result<Vec<StoryRow>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT s.id, s.title, s.first_published, s.last_published,
-                        (SELECT COUNT(*) FROM families f JOIN articles a ON a.family = f.id WHERE f.story = s.id),
-                        (SELECT COUNT(*) FROM families f WHERE f.story = s.id
-                           AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.family = f.id AND a.synthetic)),
-                        (SELECT COUNT(*) FROM families f WHERE f.story = s.id
-                           AND EXISTS (SELECT 1 FROM articles a WHERE a.family = f.id AND a.synthetic))
-                 FROM stories s
-                 ORDER BY COALESCE(substr(s.last_published, 1, 10), '') DESC, s.updated_seq DESC
-                 LIMIT ?1 OFFSET ?2",
-            )
-            .map_err(self.err())?;
+        self.find_stories(&StoryQuery {
+            limit,
+            offset,
+            ..StoryQuery::default()
+        })
+    }
+
+    /// Stories newest first, optionally those whose articles' titles or texts hold every word
+    /// of `q` (the last may be the start of a word), or whose latest article is from `since`.
+    pub fn find_stories(&self, query: &StoryQuery) -> Result<Vec<StoryRow>> {
+        let mut filters = Vec::new();
+        let mut args: Vec<rusqlite::types::Value> =
+            vec![(query.limit as i64).into(), (query.offset as i64).into()];
+        if let Some(m) = query.q.as_deref().and_then(fts_query) {
+            args.push(m.into());
+            filters.push(format!(
+                "s.id IN (SELECT f.story FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid
+                          JOIN families f ON f.id = a.family WHERE articles_fts MATCH ?{})",
+                args.len()
+            ));
+        }
+        if let Some(since) = &query.since {
+            args.push(since.clone().into());
+            filters.push(format!("COALESCE(s.last_published, '') >= ?{}", args.len()));
+        }
+        let filter = if filters.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", filters.join(" AND "))
+        };
+        let sql = format!(
+            "SELECT s.id, s.title, s.first_published, s.last_published,
+                    (SELECT COUNT(*) FROM families f JOIN articles a ON a.family = f.id WHERE f.story = s.id),
+                    (SELECT COUNT(*) FROM families f WHERE f.story = s.id
+                       AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.family = f.id AND a.synthetic)),
+                    (SELECT COUNT(*) FROM families f WHERE f.story = s.id
+                       AND EXISTS (SELECT 1 FROM articles a WHERE a.family = f.id AND a.synthetic))
+             FROM stories s {filter}
+             ORDER BY COALESCE(substr(s.last_published, 1, 10), '') DESC, s.updated_seq DESC
+             LIMIT ?1 OFFSET ?2"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(self.err())?;
         let rows = stmt
-            .query_map([limit as i64, offset as i64], |r| {
+            .query_map(rusqlite::params_from_iter(args), |r| {
                 Ok(StoryRow {
                     id: r.get(0)?,
                     title: r.get(1)?,
@@ -41,7 +69,26 @@ impl Store {
         rows.collect::<std::result::Result<_, _>>()
             .map_err(self.err())
     }
+}
 
+/// A reader's words as an FTS5 query that cannot be a syntax error: each word quoted, all
+/// required, the last also as the start of a longer word.
+fn fts_query(q: &str) -> Option<String> {
+    let words: Vec<String> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(16)
+        .map(|w| format!("\"{w}\""))
+        .collect();
+    let last = words.last()?;
+    Some(
+        format!("{} {last}*", words[..words.len() - 1].join(" "))
+            .trim()
+            .to_string(),
+    )
+}
+
+impl Store {
     /// Finds the one id in `table` that starts with `prefix`.
     pub(super) fn resolve(&self, table: &str, what: &'static str, prefix: &str) -> Result<String> {
         let clean: String = prefix.trim().to_ascii_lowercase();

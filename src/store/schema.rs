@@ -111,6 +111,22 @@ DELETE FROM input_errors WHERE rowid NOT IN (
 CREATE UNIQUE INDEX input_errors_once
     ON input_errors(origin, ifnull(line, -1), ifnull(offset, -1), message);
 ",
+    // Full-text search over titles and texts (the service's `q`), kept by triggers; the
+    // articles already stored are indexed now.
+    r"
+CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', content_rowid='seq');
+INSERT INTO articles_fts(articles_fts) VALUES('rebuild');
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.seq, old.title, old.text);
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.seq, old.title, old.text);
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+END;
+",
 ];
 
 /// The migration after which stored articles are marked synthetic from their texts.
