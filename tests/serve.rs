@@ -168,6 +168,22 @@ fn posted_articles_join_stories_and_read_back_in_the_cli_shapes() {
     );
     let (_, page) = http(p, "GET", &format!("/articles/{article}"), &[], "");
     assert!(page.contains("Olt Island") && page.contains("href=\"/\""));
+    let (status, m) = http(p, "GET", "/metrics", &[], "");
+    assert_eq!(status, 200);
+    let value = |name: &str| -> f64 {
+        m.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {m}"))
+    };
+    assert_eq!(
+        value("storyline_articles_stored_total"),
+        feed.lines().count() as f64 + 1.0
+    );
+    assert_eq!(value("storyline_records_refused_total"), 3.0);
+    // Five writes, one of them refused before its records were read (not a JSON value).
+    assert_eq!(value("storyline_write_requests_total"), 4.0);
+    assert_eq!(value("storyline_write_seconds_count"), 4.0);
+    assert!(value("storyline_store_stories") >= 1.0);
     let (status, page) = http(p, "GET", "/stories/nope", &[], "");
     assert_eq!(status, 404);
     assert!(page.contains("Not found"));

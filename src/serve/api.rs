@@ -106,6 +106,7 @@ async fn post_articles(
             ));
         }
     }
+    let started = std::time::Instant::now();
     let lines = as_json_lines(&body)?;
     let app2 = app.clone();
     let (summary, placed) = tokio::task::spawn_blocking(move || {
@@ -141,6 +142,12 @@ async fn post_articles(
             }))
         })
         .collect();
+    app.metrics.write(
+        summary.articles_added,
+        summary.duplicates,
+        summary.errors.len(),
+        started.elapsed(),
+    );
     let status = if records.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {

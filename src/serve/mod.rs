@@ -12,6 +12,7 @@
 //! refuses to listen beyond loopback without one.
 
 mod api;
+mod metrics;
 mod pages;
 
 use std::net::SocketAddr;
@@ -58,6 +59,7 @@ struct App {
     options: crate::pipeline::Options,
     /// The one writing connection: writes queue here, reads do not.
     writer: Mutex<Store>,
+    metrics: metrics::Metrics,
 }
 
 type Shared = Arc<App>;
@@ -74,6 +76,7 @@ pub fn run(config: Config, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeEr
         token: config.token.clone(),
         options: config.options,
         writer: Mutex::new(store),
+        metrics: metrics::Metrics::default(),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -97,6 +100,7 @@ fn router(app: Shared, max_body_bytes: usize) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(pages::routes())
+        .merge(metrics::routes())
         .layer(axum::extract::DefaultBodyLimit::max(max_body_bytes))
         .with_state(app)
 }
