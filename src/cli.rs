@@ -372,28 +372,33 @@ fn open_existing_store(db: &std::path::Path) -> Result<Store> {
 }
 
 fn ingest(read: &ReadArgs, db: &std::path::Path, format: ReportFormat) -> Result<bool> {
-    let created = !db.exists();
-    let result = ingest_into(read, db, format);
-    // A store this run made and left without an article is of no use: it goes, so that a
-    // failed first run leaves nothing behind.
-    if created && db.exists() {
-        let empty = Store::open(db)
-            .and_then(|s| s.counts())
-            .map(|(articles, _, _)| articles == 0)
-            .unwrap_or(false);
-        if empty {
-            for suffix in ["", "-wal", "-shm"] {
-                let mut p = db.as_os_str().to_owned();
-                p.push(suffix);
-                let _ = std::fs::remove_file(std::path::PathBuf::from(p));
+    // A new store is made only when there is a page to put in it: a first run on the wrong
+    // folder leaves nothing behind. (Deleting an empty store afterwards could delete one that
+    // another process had just begun to fill.) Standard input cannot be read twice, so it is
+    // not looked at first.
+    if !db.exists() && !read.paths.iter().any(|p| p == "-") {
+        let mut source = crate::source::Source::new(&read.paths, read.options().limits);
+        let mut errors = Vec::new();
+        let found = source.by_ref().any(|item| match item {
+            Ok(_) => true,
+            Err(e) => {
+                errors.push(e);
+                false
             }
+        });
+        if !found {
+            for e in &errors {
+                eprintln!("storyline: skipped {e}");
+            }
+            skipped_note(source.skipped());
             eprintln!(
-                "storyline: nothing was stored, so no store was left at {}",
+                "storyline: no page found in the given paths (storyline reads .html, .htm, .txt and .jsonl files, and their .gz); no store was made at {}",
                 db.display()
             );
+            return Ok(false);
         }
     }
-    result
+    ingest_into(read, db, format)
 }
 
 fn ingest_into(read: &ReadArgs, db: &std::path::Path, format: ReportFormat) -> Result<bool> {
