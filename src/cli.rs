@@ -392,7 +392,8 @@ fn ingest(read: &ReadArgs, db: &std::path::Path, format: ReportFormat) -> Result
             }
             skipped_note(source.skipped());
             eprintln!(
-                "storyline: no page found in the given paths (storyline reads .html, .htm, .txt and .jsonl files, and their .gz); no store was made at {}",
+                "storyline: no page found in the given paths (storyline reads {}); no store was made at {}",
+                crate::source::READS,
                 db.display()
             );
             return Ok(false);
@@ -447,7 +448,8 @@ fn ingest_into(read: &ReadArgs, db: &std::path::Path, format: ReportFormat) -> R
     }
     if summary.pages_read == 0 {
         eprintln!(
-            "storyline: no page found in the given paths (storyline reads .html, .htm, .txt and .jsonl files, and their .gz)"
+            "storyline: no page found in the given paths (storyline reads {})",
+            crate::source::READS
         );
     } else if summary.articles_added + summary.duplicates == 0 {
         eprintln!("storyline: no article could be read from the given paths");

@@ -22,6 +22,9 @@ use std::path::{Path, PathBuf};
 use flate2::read::MultiGzDecoder;
 use serde::{Deserialize, Serialize};
 
+/// The files a folder walk reads, as messages name them.
+pub const READS: &str = ".html, .htm, .txt and .jsonl files, and their .gz";
+
 /// How much of any one page the source will read.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -208,7 +211,7 @@ impl Source {
         if let Some(what) = kind.not_a_page {
             self.ready.push_back(Err(InputError::new(
                 &origin,
-                format!("{what} by its name, not a page: skipped (storyline reads .html, .htm, .txt and .jsonl files, and their .gz)"),
+                format!("{what} by its name, not a page: skipped (storyline reads {READS})"),
             )));
             return true;
         }
@@ -481,6 +484,30 @@ struct JsonRecord {
     authors: Option<serde_json::Value>,
 }
 
+/// The fields of a record that name it.
+#[derive(Deserialize)]
+struct RecordName {
+    #[serde(default, deserialize_with = "loose_string")]
+    id: Option<String>,
+    #[serde(default, deserialize_with = "loose_string")]
+    url: Option<String>,
+}
+
+/// The origin of a record: its `url`, else its `id`, else where it stands (`PATH:LINE`).
+fn record_origin(url: Option<String>, id: Option<String>, path: &str, line: u64) -> String {
+    url.or(id).unwrap_or_else(|| format!("{path}:{line}"))
+}
+
+/// The origin the source gives the JSON lines record `record`, line `line` of `path`: for
+/// callers that hand records to [`Source::from_reader`] and look them up afterwards.
+pub fn json_record_origin(record: &serde_json::Value, path: &str, line: u64) -> String {
+    let name = RecordName::deserialize(record).unwrap_or(RecordName {
+        id: None,
+        url: None,
+    });
+    record_origin(name.url, name.id, path, line)
+}
+
 /// Accepts a string or a number (ids are often numeric); anything else is treated as absent.
 fn loose_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let v = Option::<serde_json::Value>::deserialize(d)?;
@@ -629,12 +656,11 @@ impl JsonLines {
             (None, Some(t)) => (MediaType::Text, t),
             (None, None) => return None,
         };
-        let named = r.url.clone().or_else(|| r.id.clone());
-        let file = match (&named, &self.absolute) {
-            (None, Some(abs)) => Some(format!("{abs}:{}", self.line)),
+        let file = match (&r.url, &r.id, &self.absolute) {
+            (None, None, Some(abs)) => Some(format!("{abs}:{}", self.line)),
             _ => None,
         };
-        let origin = named.unwrap_or_else(|| format!("{}:{}", self.path, self.line));
+        let origin = record_origin(r.url.clone(), r.id.clone(), &self.path, self.line);
         Some(RawPage {
             file,
             origin,

@@ -25,14 +25,19 @@ pub fn squash(s: &str) -> String {
 /// A text with its control characters (C0 but line breaks and tabs, DEL, C1) shown as U+FFFD:
 /// page bytes such as ESC or BEL must not drive the terminal that prints them.
 pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
-    let bad = |c: char| c.is_control() && c != '\n' && c != '\t';
-    if !s.chars().any(bad) {
+    if !s.chars().any(unprintable) {
         return s.into();
     }
     s.chars()
-        .map(|c| if bad(c) { '\u{FFFD}' } else { c })
+        .map(|c| if unprintable(c) { '\u{FFFD}' } else { c })
         .collect::<String>()
         .into()
+}
+
+/// A character a terminal would act on rather than show: a control character other than a line
+/// break or a tab.
+pub fn unprintable(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
 }
 
 /// A text without control characters other than line breaks, tabs and form feeds, and how

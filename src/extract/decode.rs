@@ -21,15 +21,15 @@ pub fn decode(bytes: &[u8], is_html: bool) -> Decoded {
     } else {
         None
     };
-    let (encoding, body) = match Encoding::for_bom(bytes) {
+    let bom = Encoding::for_bom(bytes);
+    let (encoding, body) = match bom {
         Some((enc, bom_len)) => (enc, &bytes[bom_len..]),
         None => {
             let enc = declared.unwrap_or_else(|| detect(bytes));
             (enc, bytes)
         }
     };
-    let guessed =
-        declared.is_none() && Encoding::for_bom(bytes).is_none() && encoding != encoding_rs::UTF_8;
+    let guessed = declared.is_none() && bom.is_none() && encoding != encoding_rs::UTF_8;
     let (text, _) = encoding.decode_without_bom_handling(body);
     let replacements = text.chars().filter(|&c| c == '\u{FFFD}').count();
     Decoded {

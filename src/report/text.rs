@@ -20,10 +20,8 @@ const RESET: &str = "\x1b[0m";
 /// A rendering made safe for a terminal: the colour marks this module writes are kept, and
 /// every other control character (an ESC or a BEL that came with a page) is shown as U+FFFD.
 pub fn for_terminal(rendered: &str) -> std::borrow::Cow<'_, str> {
-    if !rendered
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
+    use crate::text::unprintable;
+    if !rendered.chars().any(unprintable) {
         return rendered.into();
     }
     let mut out = String::with_capacity(rendered.len());
@@ -37,11 +35,7 @@ pub fn for_terminal(rendered: &str) -> std::borrow::Cow<'_, str> {
             rest = &rest[ours.len()..];
             continue;
         }
-        out.push(if c.is_control() && c != '\n' && c != '\t' {
-            '\u{FFFD}'
-        } else {
-            c
-        });
+        out.push(if unprintable(c) { '\u{FFFD}' } else { c });
         rest = &rest[c.len_utf8()..];
     }
     out.into()

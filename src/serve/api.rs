@@ -209,20 +209,11 @@ fn as_json_lines(body: &[u8]) -> Result<Lines, Failure> {
     })
 }
 
-/// The origin the source gives each record: its `url`, else its `id`, else `REQUEST:LINE`.
+/// The origin the source gives each record, by its line.
 fn origins(records: &[Value]) -> Vec<String> {
     records
         .iter()
         .enumerate()
-        .map(|(i, r)| {
-            let field = |k: &str| match r.get(k) {
-                Some(Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
-                Some(Value::Number(n)) => Some(n.to_string()),
-                _ => None,
-            };
-            field("url")
-                .or_else(|| field("id"))
-                .unwrap_or_else(|| format!("{REQUEST}:{}", i + 1))
-        })
+        .map(|(i, r)| crate::source::json_record_origin(r, REQUEST, i as u64 + 1))
         .collect()
 }

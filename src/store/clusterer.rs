@@ -210,12 +210,7 @@ impl Store {
             path: path.clone(),
             cause,
         };
-        // Immediate: a deferred transaction that reads and then writes fails at once (no wait)
-        // when another process wrote in between.
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(err)?;
+        let tx = write_transaction(&mut self.conn).map_err(err)?;
         let mut clusterer = match self.clusterer.take() {
             Some(c) => c,
             None => load_clusterer(&tx).map_err(err)?,

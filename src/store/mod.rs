@@ -75,6 +75,12 @@ fn list_hint(what: &str) -> &'static str {
     }
 }
 
+/// A transaction that takes the write lock as it begins: a deferred one that reads and then
+/// writes fails at once (no wait) when another process wrote in between.
+fn write_transaction(conn: &mut Connection) -> rusqlite::Result<Transaction<'_>> {
+    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+}
+
 /// What to do about an SQLite failure, by its kind.
 fn hint(e: &rusqlite::Error) -> &'static str {
     use rusqlite::ErrorCode::*;

@@ -69,26 +69,7 @@ impl Store {
         rows.collect::<std::result::Result<_, _>>()
             .map_err(self.err())
     }
-}
 
-/// A reader's words as an FTS5 query that cannot be a syntax error: each word quoted, all
-/// required, the last also as the start of a longer word.
-fn fts_query(q: &str) -> Option<String> {
-    let words: Vec<String> = q
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(16)
-        .map(|w| format!("\"{w}\""))
-        .collect();
-    let last = words.last()?;
-    Some(
-        format!("{} {last}*", words[..words.len() - 1].join(" "))
-            .trim()
-            .to_string(),
-    )
-}
-
-impl Store {
     /// Finds the one id in `table` that starts with `prefix`.
     pub(super) fn resolve(&self, table: &str, what: &'static str, prefix: &str) -> Result<String> {
         let clean: String = prefix.trim().to_ascii_lowercase();
@@ -305,7 +286,6 @@ impl Store {
         Ok(out)
     }
 
-    /// Counts for a summary: articles, families, stories.
     /// Where the newest article read from `origin` went: its id, family, relation and story.
     pub fn placed(&self, origin: &str) -> Result<Option<Placed>> {
         self.conn
@@ -327,6 +307,7 @@ impl Store {
             .map_err(self.err())
     }
 
+    /// Counts for a summary: articles, families, stories.
     pub fn counts(&self) -> Result<(usize, usize, usize)> {
         let q = |sql: &str| -> Result<usize> {
             self.conn
@@ -340,4 +321,21 @@ impl Store {
             q("SELECT COUNT(*) FROM stories")?,
         ))
     }
+}
+
+/// A reader's words as an FTS5 query that cannot be a syntax error: each word quoted, all
+/// required, the last also as the start of a longer word.
+fn fts_query(q: &str) -> Option<String> {
+    let words: Vec<String> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(16)
+        .map(|w| format!("\"{w}\""))
+        .collect();
+    let last = words.last()?;
+    Some(
+        format!("{} {last}*", words[..words.len() - 1].join(" "))
+            .trim()
+            .to_string(),
+    )
 }

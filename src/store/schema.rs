@@ -185,10 +185,7 @@ impl Store {
         // The version is read again under the write lock: two processes creating one store
         // both see version 0 before either has written, and the second must find the tables
         // the first made instead of making them again.
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(err)?;
+        let tx = write_transaction(&mut self.conn).map_err(err)?;
         let found = version(&tx).map_err(err)?;
         if found > known {
             return Err(StoreError::TooNew {

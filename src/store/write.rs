@@ -325,12 +325,7 @@ impl Store {
             path: path.clone(),
             cause,
         };
-        // Immediate: a deferred transaction that reads and then writes fails at once (no wait)
-        // when another process wrote in between.
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(err)?;
+        let tx = write_transaction(&mut self.conn).map_err(err)?;
         {
             let mut put = tx
                 .prepare_cached("INSERT OR REPLACE INTO chrome_lines (hash, k1, k2, k3) VALUES (?1, ?2, ?3, ?4)")
